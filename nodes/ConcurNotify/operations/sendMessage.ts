@@ -1,0 +1,139 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ConcurClient } from '../../shared/transport';
+import type { RequestSettings } from '../requestOptions';
+
+const show = { resource: ['message'], operation: ['send'] };
+
+export const sendMessageFields: INodeProperties[] = [
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. 0E6BD8D8-A020-43C6-BBEC-B67A7021FF1C',
+		description: "The Concur user's UUID, who receives the message",
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Session ID',
+		name: 'sessionId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. D5B80C53-A4D2-4949-8462-D41655F246E2',
+		description: 'The session the message belongs to, from the travel booking event',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Template ID',
+		name: 'templateId',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. visa-required',
+		description: 'The message template configured with SAP Concur',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Context URL',
+		name: 'contextUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. https://www.example.com/trips/123',
+		description: 'The HTTPS link the template shows. Its domain must be on the list SAP Concur approved for your app.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Additional Context Fields',
+		name: 'additionalContext',
+		type: 'fixedCollection',
+		placeholder: 'Add Context Field',
+		default: {},
+		typeOptions: { multipleValues: true },
+		description: 'More values for templates that take them, sent beside the URL in the message context',
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. destination' },
+					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. Lisbon' },
+				],
+			},
+		],
+	},
+];
+
+export interface MessageInput {
+	userId: string;
+	body: { sessionId: string; templateId: string; context: IDataObject };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): MessageInput {
+	const fail = (message: string, description: string): never => {
+		throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
+	};
+	const text = (name: string, label: string): string => {
+		const value: unknown = ctx.getNodeParameter(name, itemIndex, '');
+		if (typeof value === 'number') return String(value);
+		if (typeof value !== 'string') {
+			fail(`${label} must be text, but the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`} (item ${itemIndex})`, `Change the "${label}" expression so it gives a single text value, e.g. {{ $json.${name} }}.`);
+		}
+		const trimmed = (value as string).trim();
+		if (!trimmed) fail(`${label} is empty (item ${itemIndex})`, `Fill in "${label}" or map it from the input with an expression.`);
+		return trimmed;
+	};
+	const userId = text('userId', 'User ID');
+	if (!UUID.test(userId)) {
+		fail(`User ID "${userId.slice(0, 60)}" is not a Concur user UUID (item ${itemIndex})`, 'Use the user\'s Concur UUID, e.g. 0E6BD8D8-A020-43C6-BBEC-B67A7021FF1C.');
+	}
+	const sessionId = text('sessionId', 'Session ID');
+	const templateId = text('templateId', 'Template ID');
+	const url = text('contextUrl', 'Context URL');
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || parsed.protocol !== 'https:' || !parsed.hostname.includes('.')) {
+		fail(`Context URL "${url.slice(0, 100)}" is not a valid https URL (item ${itemIndex})`, 'Use a full https link on a domain SAP Concur approved, e.g. https://www.example.com/trips/123.');
+	}
+	const extra = ctx.getNodeParameter('additionalContext.field', itemIndex, []) as Array<{ name: string; value: string }>;
+	const context: IDataObject = { url };
+	for (const { name, value } of extra) {
+		if (!name?.trim()) fail(`An additional context field has no name (item ${itemIndex})`, 'Give every additional context field a name, or remove it.');
+		if (name.trim() === 'url') fail(`The additional context field "url" would replace the Context URL (item ${itemIndex})`, 'Use the Context URL field for the URL.');
+		context[name.trim()] = value;
+	}
+	return { userId, body: { sessionId, templateId, context } };
+}
+
+export async function sendMessage(client: ConcurClient, input: MessageInput, settings: RequestSettings, itemIndex: number): Promise<IDataObject> {
+	const response = await client.request(
+		{
+			method: 'POST',
+			url: `/notifications/v4/messages/${encodeURIComponent(input.userId)}/session`,
+			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+			body: input.body,
+			json: true,
+		},
+		settings,
+		{ itemIndex, action: 'Sending the message', notFound: 'Concur does not know this user. Check that User ID is the Concur user UUID of an active user.' },
+	);
+	return {
+		sent: true,
+		userId: input.userId,
+		...input.body,
+		statusCode: response.statusCode,
+		correlationId: response.correlationId,
+		attempts: response.attempts,
+	};
+}

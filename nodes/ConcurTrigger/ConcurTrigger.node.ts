@@ -1,0 +1,145 @@
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+
+import { fetchFailedNotifications, responseFormatProperty, type ResponseFormat } from '../ConcurNotify/operations/getManyFailedNotifications';
+import type { CalloutNotification } from '../shared/calloutNotifications';
+import { ConcurClient, CREDENTIAL_NAME, DEFAULT_RETRY } from '../shared/transport';
+import { planPoll, type EmittedState } from './emittedState';
+import { acknowledge } from './acknowledge';
+
+export class ConcurTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Concur Trigger',
+		name: 'concurTrigger',
+		icon: { light: 'file:../../icons/concur.svg', dark: 'file:../../icons/concur.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '=Failed notifications',
+		description: 'Starts the workflow with each SAP Concur callout notification that failed',
+		defaults: { name: 'Concur Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		properties: [
+			{
+				displayName: 'Start With',
+				name: 'startWith',
+				type: 'options',
+				default: 'all',
+				options: [
+					{ name: 'All Failed Notifications in the Queue', value: 'all', description: 'They are failures someone must handle' },
+					{ name: 'Only New Ones', value: 'new', description: 'Skip what is in the queue when the trigger starts' },
+				],
+			},
+			{
+				displayName: 'Acknowledge',
+				name: 'acknowledge',
+				type: 'options',
+				default: 'none',
+				options: [
+					{
+						name: 'None (At-Least-Once)',
+						value: 'none',
+						description: 'The workflow deletes each notification with Concur Notify → Delete once handled; until then it stays in the queue',
+					},
+					{
+						name: 'Delete When Emitted (At-Most-Once)',
+						value: 'delete',
+						description: 'Deleted from Concur as it is emitted: if the workflow then fails, the notification is gone',
+					},
+				],
+			},
+			{
+				displayName: 'Filters',
+				name: 'filters',
+				type: 'collection',
+				placeholder: 'Add Filter',
+				default: {},
+				options: [
+					{
+						displayName: 'Object Type',
+						name: 'objectType',
+						type: 'options',
+						default: 'EXPRPT',
+						options: [
+							{ name: 'Expense Report (EXPRPT)', value: 'EXPRPT' },
+							{ name: 'Travel Request (TRAVELREQ)', value: 'TRAVELREQ' },
+						],
+					},
+					{
+						displayName: 'Event Type Contains',
+						name: 'eventTypeContains',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. REPORT SUBMITTED',
+						description: 'Only notifications whose event type contains this text (case-insensitive)',
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Max Items per Poll',
+						name: 'maxItems',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 100,
+						description: 'The most notifications one execution gets; the rest come with the next polls, oldest first',
+					},
+					{
+						displayName: 'Re-Emit Unacknowledged After (Hours)',
+						name: 'reEmitAfterHours',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description: 'Emit a notification again if it is still in the queue this long after it was emitted, so a failed run is not a silent loss. 0 turns this off.',
+					},
+					{ ...responseFormatProperty(), displayOptions: undefined },
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const filters = this.getNodeParameter('filters', {}) as { objectType?: string; eventTypeContains?: string };
+		const options = this.getNodeParameter('options', {}) as { maxItems?: number; reEmitAfterHours?: number; responseFormat?: ResponseFormat };
+		const client = await ConcurClient.create(this);
+		const queue = await fetchFailedNotifications(client, options.responseFormat ?? 'xml', DEFAULT_RETRY);
+		const needle = filters.eventTypeContains?.trim().toLowerCase();
+		const candidates = queue.filter(
+			(n) => (!filters.objectType || n.objectType === filters.objectType) && (!needle || n.eventType.toLowerCase().includes(needle)),
+		);
+
+		if (this.getMode() === 'manual') {
+			if (!candidates.length) {
+				throw new NodeOperationError(this.getNode(), 'No failed notifications match right now', {
+					description: `Concur's FAILED queue holds ${queue.length} notification(s), none matching the filters. The trigger will emit them as they arrive; to test now, use the simulator or a queue with failed notifications.`,
+				});
+			}
+			return [this.helpers.returnJsonArray([candidates[0] as IDataObject])];
+		}
+
+		const state = this.getWorkflowStaticData('node') as EmittedState;
+		const startWith = this.getNodeParameter('startWith', 'all') as 'all' | 'new';
+		const firstPoll = !state.started;
+		const plan = planPoll(state, queue, candidates, {
+			startWith,
+			maxItems: options.maxItems ?? 100,
+			reEmitAfterMs: (options.reEmitAfterHours ?? 0) * 3_600_000,
+			now: Date.now(),
+		});
+		const items: IDataObject[] =
+			this.getNodeParameter('acknowledge', 'none') === 'delete' ? await acknowledge(client, plan.due) : (plan.due as CalloutNotification[]);
+		Object.assign(state, plan.next);
+		if (items.length) return [this.helpers.returnJsonArray(items)];
+		// "Only New" must remember its baseline, and n8n saves static data only when a poll emits:
+		// the first poll therefore starts one execution with no items.
+		return firstPoll && startWith === 'new' ? [[]] : null;
+	}
+}

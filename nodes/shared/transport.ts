@@ -1,0 +1,215 @@
+import { randomUUID } from 'crypto';
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	IPollFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
+
+import { parseConcurError } from './concurErrors';
+import { isTrustedUrl } from './concurHosts';
+import { retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
+
+export const CREDENTIAL_NAME = 'sapConcurApi';
+
+export interface RetryOptions {
+	/** Attempts in all, the first included. */
+	maxAttempts: number;
+	timeoutMs: number;
+	/** Whether 500/502/504 and timeouts, after which Concur may have acted, are repeated too. */
+	retryAmbiguous: boolean;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, timeoutMs: 30_000, retryAmbiguous: false };
+
+export interface ConcurResponse {
+	statusCode: number;
+	body: unknown;
+	headers: IDataObject;
+	correlationId: string;
+	attempts: number;
+}
+
+/** What to tell the user, per operation, when Concur answers 404. */
+export interface RequestContext {
+	itemIndex?: number;
+	action: string;
+	notFound?: string;
+}
+
+type Context = IExecuteFunctions | IPollFunctions;
+
+const STATUS_ADVICE: Record<number, string> = {
+	400: 'Check the fields Concur names above.',
+	401: 'Concur refused the token even after a refresh. Open the credential and run its test.',
+	403: 'Concur refused the token even after a refresh: the app or the Concur user lacks a scope or role (notifications.messages.writeonly to send; Company Administrator or Web Services Administrator for failed notifications).',
+	429: 'Concur is limiting the request rate. Lower "Requests in Parallel" or raise "Max Attempts".',
+};
+
+const header = (headers: IDataObject | undefined, name: string) => {
+	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
+	return entry ? String(entry[1]) : '';
+};
+
+/**
+ * Every Concur call of the nodes goes through here: the token only to Concur's hosts, one refresh
+ * and resend when Concur refuses the token (401 or 403), retries that never repeat a request Concur
+ * may already have acted on unless asked to, and Concur's own error text.
+ */
+export class ConcurClient {
+	private constructor(
+		private readonly ctx: Context,
+		readonly credentials: ICredentialDataDecryptedObject,
+	) {}
+
+	static async create(ctx: Context): Promise<ConcurClient> {
+		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME));
+	}
+
+	/** Whether the credential holds no token yet, so the first request will fetch one. */
+	get needsToken(): boolean {
+		return !this.credentials.accessToken;
+	}
+
+	isConcurUrl(url: string): boolean {
+		return isTrustedUrl(this.credentials, url);
+	}
+
+	async request(options: IHttpRequestOptions, retry: RetryOptions, context: RequestContext): Promise<ConcurResponse> {
+		const correlationId = randomUUID();
+		const request: IHttpRequestOptions = {
+			...options,
+			headers: { ...options.headers, 'concur-correlationid': correlationId },
+			returnFullResponse: true,
+			// Statuses come back as responses: the retry and refresh decisions below are ours, and
+			// this works the same on n8n 1.x, where any truthy value disables n8n's own 401 refresh.
+			ignoreHttpStatusErrors: true,
+			timeout: retry.timeoutMs,
+		};
+		let refreshed = false;
+		let refresh: IAdditionalCredentialOptions | undefined;
+		for (let attempt = 1; ; attempt++) {
+			const sentAt = Date.now();
+			let verdict: Verdict;
+			let failure: NodeApiError;
+			let retryAfter: unknown;
+			const credentialOptions = refresh;
+			refresh = undefined;
+			try {
+				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
+					CREDENTIAL_NAME,
+					request,
+					credentialOptions,
+				)) as IN8nHttpFullResponse;
+				const status = response.statusCode;
+				const headers = response.headers as IDataObject;
+				const responseCorrelationId = header(headers, 'concur-correlationid') || correlationId;
+				if (status >= 200 && status < 300) {
+					return { statusCode: status, body: response.body, headers, correlationId: responseCorrelationId, attempts: attempt };
+				}
+				if ((status === 401 || status === 403) && !refreshed) {
+					refreshed = true;
+					refresh = await this.refreshOptions(sentAt);
+					attempt--;
+					continue;
+				}
+				verdict = verdictForStatus(status);
+				retryAfter = headers['retry-after'];
+				failure = this.apiError(status, response.body, responseCorrelationId, attempt, verdict, context);
+			} catch (error) {
+				const code = networkCode(error);
+				verdict = verdictForNetworkCode(code);
+				if (verdict === 'final') throw this.withItem(error as NodeApiError, context);
+				failure = this.networkError(code ?? 'network error', correlationId, attempt, verdict, retry, context);
+			}
+			const retryable = verdict === 'retry' || (verdict === 'ambiguous' && retry.retryAmbiguous);
+			if (!retryable || attempt >= retry.maxAttempts) throw failure;
+			await sleep(retryDelayMs(attempt, retryAfter));
+		}
+	}
+
+	/**
+	 * Options that make n8n run the credential's preAuthentication again, as it does itself after a
+	 * 401, and save what it returns: the stored token is presented as empty, n8n's signal for
+	 * fetching one. None when a token newer than the refused one was saved meanwhile. The
+	 * credential's single-flight makes concurrent refreshes share one token request.
+	 */
+	private async refreshOptions(sentAt: number): Promise<IAdditionalCredentialOptions | undefined> {
+		const current = await this.ctx.getCredentials(CREDENTIAL_NAME);
+		if (Number(current.issuedAt) > sentAt) return undefined;
+		const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
+		return {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_NAME,
+				data: { ...current, accessToken: '' },
+			},
+		};
+	}
+
+	/** A 2xx answer whose body could not be read. */
+	formatError(message: string, correlationId: string, itemIndex?: number): NodeApiError {
+		return this.nodeError(message, 'Concur sent a body this node cannot read. Try again; if it persists, contact SAP Concur support with the correlation id.', undefined, undefined, correlationId, 1, { itemIndex, action: '' });
+	}
+
+	private apiError(status: number, body: unknown, correlationId: string, attempts: number, verdict: Verdict, context: RequestContext): NodeApiError {
+		const details = parseConcurError(body);
+		const advice =
+			status === 404 && context.notFound
+				? context.notFound
+				: verdict === 'ambiguous'
+					? 'Concur may have acted on the request before failing, so it was not repeated (that could do it twice). Turn on "Retry Ambiguous Failures" to repeat it anyway.'
+					: (STATUS_ADVICE[status] ?? (status >= 500 ? 'Concur could not process the request. Try again later.' : 'Check the node fields.'));
+		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
+		return this.nodeError(message, advice, status, details.code, correlationId, attempts, context);
+	}
+
+	private networkError(code: string, correlationId: string, attempts: number, verdict: Verdict, retry: RetryOptions, context: RequestContext): NodeApiError {
+		const advice =
+			verdict === 'ambiguous'
+				? `No answer within ${retry.timeoutMs} ms; Concur may have acted on the request, so it was not repeated. Raise "Timeout" or turn on "Retry Ambiguous Failures".`
+				: 'Concur could not be reached. Check the network and try again.';
+		return this.nodeError(`${context.action} failed: ${code}`, advice, undefined, undefined, correlationId, attempts, context);
+	}
+
+	private nodeError(message: string, advice: string, status: number | undefined, concurCode: string | undefined, correlationId: string, attempts: number, context: RequestContext): NodeApiError {
+		const facts = [
+			status && `HTTP ${status}`,
+			concurCode && `Concur error code ${concurCode}`,
+			`correlation id ${correlationId}`,
+			`${attempts} attempt${attempts === 1 ? '' : 's'}`,
+			context.itemIndex !== undefined && `item ${context.itemIndex}`,
+		].filter(Boolean);
+		const error = new NodeApiError(
+			this.ctx.getNode(),
+			{ message, status, concurCode, correlationId } as JsonObject,
+			{ message, description: `${advice} (${facts.join(', ')})`, httpCode: status ? String(status) : undefined, itemIndex: context.itemIndex },
+		);
+		Object.assign(error.context, { correlationId, attempts, concurCode });
+		return error;
+	}
+
+	private withItem(error: NodeApiError, context: RequestContext): NodeApiError {
+		const wrapped = new NodeApiError(this.ctx.getNode(), error as unknown as JsonObject);
+		if (context.itemIndex !== undefined) wrapped.context.itemIndex = context.itemIndex;
+		return wrapped;
+	}
+}
+
+/** The socket error code under n8n's wrapping, if the failure was a network one. */
+function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+

@@ -1,0 +1,29 @@
+import { XMLParser } from './vendor/fastXmlParser';
+
+/** Concur's callout queue holds at most a few thousand entries; 20 MB is far above that. */
+export const MAX_XML_BYTES = 20 * 1024 * 1024;
+
+const parser = new XMLParser({
+	ignoreAttributes: false,
+	attributeNamePrefix: '@',
+	removeNSPrefix: true,
+	// No entity or DOCTYPE processing: a hostile document cannot expand or reach outside itself.
+	processEntities: false,
+	htmlEntities: false,
+	parseTagValue: false,
+	trimValues: true,
+	isArray: (name) => name === 'Notification',
+});
+
+/** Parses an XML document into plain objects, refusing DOCTYPEs and oversized bodies. */
+export function parseXml(text: string): Record<string, unknown> {
+	if (text.length > MAX_XML_BYTES) {
+		throw new Error(`The XML response is larger than ${MAX_XML_BYTES} bytes`);
+	}
+	if (/<!DOCTYPE/i.test(text)) {
+		throw new Error('The XML response contains a DOCTYPE declaration, which is refused for safety');
+	}
+	const parsed: unknown = parser.parse(text, true);
+	if (!parsed || typeof parsed !== 'object') throw new Error('The response is not an XML document');
+	return parsed as Record<string, unknown>;
+}
