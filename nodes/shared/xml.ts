@@ -7,8 +7,9 @@ const parser = new XMLParser({
 	ignoreAttributes: false,
 	attributeNamePrefix: '@',
 	removeNSPrefix: true,
-	// No entity or DOCTYPE processing: a hostile document cannot expand or reach outside itself.
-	processEntities: false,
+	// Only XML's five predefined entities are decoded: parseXml refuses any DOCTYPE before parsing,
+	// so no document can declare entities that expand or reach outside it.
+	processEntities: true,
 	htmlEntities: false,
 	parseTagValue: false,
 	trimValues: true,
