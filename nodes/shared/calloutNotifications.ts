@@ -86,10 +86,10 @@ function normalize(entry: IDataObject): CalloutNotification {
 	const uri = textOf(entry.NotificationURI ?? entry.NotificationURL ?? entry.NotificationUrl);
 	const objectUri = textOf(entry.ObjectURI);
 	const eventTimeRaw = textOf(entry.EventDateTime);
-	const context = isObject(entry.Context) && !('#text' in entry.Context) ? null : textOf(entry.Context) || null;
+	const context = textOf(entry.Context) || null;
 	const raw = Object.fromEntries(
 		Object.entries(entry)
-			.filter(([key]) => key !== 'Failure' && !key.startsWith('@'))
+			.filter(([key]) => key !== 'Failure')
 			.map(([key, value]) => [key, key === 'Context' ? context : textOf(value)]),
 	);
 	return {
@@ -108,9 +108,8 @@ function normalize(entry: IDataObject): CalloutNotification {
 
 /** Oldest event first; notifications without a readable date keep their queue order, last. */
 export function oldestFirst(notifications: CalloutNotification[]): CalloutNotification[] {
-	const time = (n: CalloutNotification) => (n.eventTime ? Date.parse(n.eventTime) : Number.POSITIVE_INFINITY);
 	return notifications
-		.map((notification, index) => ({ notification, index }))
-		.sort((a, b) => time(a.notification) - time(b.notification) || a.index - b.index)
+		.map((notification, index) => ({ notification, index, time: notification.eventTime ? Date.parse(notification.eventTime) : Number.POSITIVE_INFINITY }))
+		.sort((a, b) => (a.time === b.time ? a.index - b.index : a.time - b.time))
 		.map(({ notification }) => notification);
 }

@@ -4,8 +4,8 @@ import { XMLParser } from './vendor/fastXmlParser';
 export const MAX_XML_BYTES = 20 * 1024 * 1024;
 
 const parser = new XMLParser({
-	ignoreAttributes: false,
-	attributeNamePrefix: '@',
+	// Concur's only attribute, i:nil on an empty Context, says what the empty element says already.
+	ignoreAttributes: true,
 	removeNSPrefix: true,
 	// Only XML's five predefined entities are decoded: parseXml refuses any DOCTYPE before parsing,
 	// so no document can declare entities that expand or reach outside it.

@@ -1,0 +1,159 @@
+const { runPoll } = require('../harness');
+const { ConcurTrigger } = require('../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
+const { useSimulator, credentialFor } = require('../support');
+
+const ctx = useSimulator({ failedNotifications: 3 });
+
+/** One n8n installation: the saved workflow state, the running process's memory, one credential. */
+function installation(sim, parameters = {}, credentialFields = {}) {
+	const credentials = credentialFor(sim, credentialFields);
+	const workflowState = { staticData: {} };
+	let memory = {};
+	const poll = async (mode = 'trigger') => {
+		const { result, error } = await runPoll({ nodeClass: ConcurTrigger, parameters, credentials, mode, workflowState, memory, nodeName: 'Concur Trigger' });
+		if (error) throw error;
+		return result === null ? null : result[0];
+	};
+	return {
+		credentials,
+		workflowState,
+		poll,
+		ids: async (mode) => (await poll(mode))?.map((item) => item.json.id) ?? null,
+		restart: () => {
+			memory = {};
+		},
+	};
+}
+
+const queueIds = (sim) => sim.state.listNotifications().map((n) => n.id);
+
+test.each(['xml', 'json'])('%s: emits each queued notification once, normalized with the raw one kept', async (responseFormat) => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { options: { responseFormat } });
+	const first = await n8n.poll();
+	expect(first.map((item) => item.json.id).sort()).toEqual(queueIds(sim).sort());
+	expect(first[0].json).toMatchObject({ id: expect.any(String), uri: expect.stringContaining(sim.url), eventTime: expect.stringMatching(/Z$/), raw: expect.any(Object) });
+	expect(await n8n.poll()).toBeNull();
+	const added = sim.state.addNotifications(2);
+	expect((await n8n.ids()).sort()).toEqual(added.map((n) => n.id).sort());
+	expect(await n8n.poll()).toBeNull();
+	expect(Object.keys(n8n.workflowState.staticData.emitted)).toHaveLength(5);
+});
+
+test('state is pruned to the queue as notifications are deleted', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim);
+	await n8n.poll();
+	for (const id of queueIds(sim).slice(0, 2)) sim.state.deleteNotification(id);
+	const [added] = sim.state.addNotifications(1);
+	expect(await n8n.ids()).toEqual([added.id]);
+	expect(Object.keys(n8n.workflowState.staticData.emitted).sort()).toEqual(queueIds(sim).sort());
+});
+
+test('Start With "Only New": the first poll saves the baseline with one empty execution, later polls emit arrivals', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { startWith: 'new' });
+	expect(await n8n.poll()).toEqual([]);
+	n8n.restart();
+	expect(await n8n.poll()).toBeNull();
+	const added = sim.state.addNotifications(2);
+	expect((await n8n.ids()).sort()).toEqual(added.map((n) => n.id).sort());
+});
+
+test('Delete When Emitted acknowledges each emitted notification in Concur', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { acknowledge: 'delete' });
+	const items = await n8n.poll();
+	expect(items).toHaveLength(3);
+	expect(items.every((item) => item.json.acknowledged === true)).toBe(true);
+	expect(queueIds(sim)).toEqual([]);
+});
+
+test('a NotificationURI on a foreign host is never called with the token', async () => {
+	const { sim } = ctx;
+	sim.state.setConfig({ calloutHost: 'https://evil.example.com' });
+	const n8n = installation(sim, { acknowledge: 'delete' });
+	const items = await n8n.poll();
+	expect(items).toHaveLength(3);
+	expect(items.every((item) => item.json.acknowledged === false && /not on one of the credential's Concur hosts/.test(item.json.acknowledgeError))).toBe(true);
+	expect(sim.state.stats().requests.calloutDelete).toBe(0);
+});
+
+test('Re-emit Unacknowledged After: a notification still queued that long after emission comes again', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { options: { reEmitAfterHours: 2 } });
+	const first = await n8n.ids();
+	expect(await n8n.poll()).toBeNull();
+	// Two hours pass for one of them.
+	n8n.restart();
+	n8n.workflowState.staticData.emitted[first[0]] -= 2 * 3_600_000;
+	expect(await n8n.ids()).toEqual([first[0]]);
+	expect(await n8n.poll()).toBeNull();
+});
+
+test('Max Items per Poll works through a backlog, oldest first', async () => {
+	const { sim } = ctx;
+	sim.state.addNotifications(22);
+	const n8n = installation(sim, { options: { maxItems: 10 } });
+	const batches = [await n8n.poll(), await n8n.poll(), await n8n.poll(), await n8n.poll()];
+	expect(batches.map((b) => b?.length ?? null)).toEqual([10, 10, 5, null]);
+	const times = batches.flat().filter(Boolean).map((item) => item.json.eventTime);
+	expect([...times].sort()).toEqual(times);
+});
+
+test('filters: object type and event type text', async () => {
+	const { sim } = ctx;
+	sim.state.addNotifications({ notifications: [
+		{ ObjectType: 'TRAVELREQ', EventType: 'Travel Request Submitted' },
+		{ ObjectType: 'EXPRPT', EventType: 'Report Entered Expense Report Workflow Step - REPORT APPROVED' },
+	] });
+	const n8n = installation(sim, { filters: { objectType: 'EXPRPT', eventTypeContains: 'report approved' } });
+	const items = await n8n.poll();
+	expect(items.map((item) => item.json.eventType)).toEqual(['Report Entered Expense Report Workflow Step - REPORT APPROVED']);
+});
+
+test('Fetch Test Event returns one real notification and changes no state; an empty queue says so', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim);
+	const sample = await n8n.poll('manual');
+	expect(sample).toHaveLength(1);
+	expect(queueIds(sim)).toContain(sample[0].json.id);
+	expect(n8n.workflowState.staticData).toEqual({});
+	expect(await n8n.poll()).toHaveLength(3);
+	sim.state.clearNotifications();
+	await expect(n8n.poll('manual')).rejects.toThrow(/No failed notifications match right now/);
+});
+
+test.each([
+	['503', { kind: '503', rate: 1 }, /HTTP 503/],
+	['connection reset', { kind: 'reset', rate: 1 }, /ECONNRESET|socket hang up|reset/i],
+	['malformed XML', { kind: 'malformed', rate: 1 }, /could not be read/],
+])('a failed poll (%s) throws a clear error, and the next poll loses and doubles nothing', async (_, fault, message) => {
+	const { sim } = ctx;
+	const n8n = installation(sim);
+	sim.state.addFault({ endpoint: 'calloutList', ...fault });
+	await expect(n8n.poll()).rejects.toThrow(message);
+	sim.state.clearFaults();
+	expect((await n8n.ids()).sort()).toEqual(queueIds(sim).sort());
+	expect(await n8n.poll()).toBeNull();
+}, 30_000);
+
+test('restarts between polls over a churning queue of 1,000 notifications: each emitted exactly once', async () => {
+	const { sim } = ctx;
+	sim.state.clearNotifications();
+	const n8n = installation(sim, { options: { maxItems: 60 } });
+	const emitted = new Map();
+	let added = 0;
+	for (let round = 0; added < 1000 || sim.state.listNotifications().some((n) => !emitted.has(n.id)); round++) {
+		if (added < 1000) added += sim.state.addNotifications(Math.min(50, 1000 - added)).length;
+		if (round % 3 === 0) n8n.restart();
+		const items = (await n8n.poll()) ?? [];
+		for (const item of items) emitted.set(item.json.id, (emitted.get(item.json.id) ?? 0) + 1);
+		// The workflow acknowledges part of what it got; the rest stays queued a while.
+		for (const item of items.filter((_, i) => i % 2 === 0)) sim.state.deleteNotification(item.json.id);
+		expect(round).toBeLessThan(100);
+	}
+	expect(emitted.size).toBe(1000);
+	expect([...emitted.values()].every((count) => count === 1)).toBe(true);
+	expect(Object.keys(n8n.workflowState.staticData.emitted).length).toBeLessThanOrEqual(sim.state.listNotifications().length);
+}, 60_000);

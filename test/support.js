@@ -1,0 +1,54 @@
+// What the node tests share: a simulator per test file, and credentials pointing at it.
+const { startSimulator } = require('../simulator');
+const { CredentialStore } = require('./harness');
+const { SapConcurApi } = require('../dist/credentials/SapConcurApi.credentials');
+
+/** Starts a simulator before the file's tests, resets it before each test, closes it after. */
+function useSimulator(options = {}) {
+	const holder = {};
+	beforeAll(async () => {
+		holder.sim = await startSimulator({ port: 0, seed: 7, failedNotifications: 3, ...options });
+	});
+	beforeEach(() => holder.sim.state.reset({ seed: 7 }));
+	afterAll(async () => holder.sim?.close());
+	return holder;
+}
+
+/** A credential as an ops user would fill it in for the simulator. */
+function credentialFor(sim, fields = {}) {
+	return new CredentialStore({
+		credentialClass: SapConcurApi,
+		data: {
+			authentication: 'companyRequestToken',
+			clientId: sim.credentials.clientId,
+			clientSecret: sim.credentials.clientSecret,
+			companyUuid: sim.credentials.companyUuid,
+			requestToken: sim.credentials.requestToken,
+			dataCenter: 'custom',
+			baseUrl: sim.url,
+			calloutAuthScheme: 'Bearer',
+			calloutHost: 'geolocation',
+			accessToken: '',
+			...fields,
+		},
+	});
+}
+
+/** Every secret the credential holds now or held before, to look for in outputs and errors. */
+function secretsOf(store, sim) {
+	return [
+		sim.credentials.clientSecret,
+		sim.credentials.requestToken,
+		sim.credentials.refreshToken,
+		store.data.accessToken,
+		store.data.issuedRefreshToken,
+		...store.history.flatMap((data) => [data.accessToken, data.issuedRefreshToken]),
+	].filter((secret) => typeof secret === 'string' && secret.length > 8);
+}
+
+function expectNoSecrets(value, secrets) {
+	const text = JSON.stringify(value, (key, v) => (v instanceof Error ? { message: v.message, description: v.description, context: v.context } : v));
+	for (const secret of secrets) expect(text).not.toContain(secret);
+}
+
+module.exports = { useSimulator, credentialFor, secretsOf, expectNoSecrets };
