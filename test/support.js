@@ -1,6 +1,6 @@
 // What the node tests share: a simulator per test file, and credentials pointing at it.
 const { startSimulator } = require('../simulator');
-const { CredentialStore } = require('./harness');
+const { CredentialStore } = require('./n8n');
 const { SapConcurApi } = require('../dist/credentials/SapConcurApi.credentials');
 
 /** Starts a simulator before the file's tests, resets it before each test, closes it after. */

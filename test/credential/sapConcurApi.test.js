@@ -1,4 +1,4 @@
-const { runNode } = require('../harness');
+const { runNode } = require('../n8n');
 const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { SapConcurApi } = require('../../dist/credentials/SapConcurApi.credentials');
 const { useSimulator, credentialFor, secretsOf, expectNoSecrets } = require('../support');

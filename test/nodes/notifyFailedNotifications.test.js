@@ -1,4 +1,4 @@
-const { runNode } = require('../harness');
+const { runNode } = require('../n8n');
 const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { useSimulator, credentialFor } = require('../support');
 

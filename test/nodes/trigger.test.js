@@ -1,4 +1,4 @@
-const { runPoll } = require('../harness');
+const { runPoll } = require('../n8n');
 const { ConcurTrigger } = require('../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
 const { useSimulator, credentialFor } = require('../support');
 

@@ -1,0 +1,39 @@
+// Plays a fault rule instead of (or, for 'processed-504', after) the real answer.
+const { json, reply, xml } = require('./http');
+
+const MALFORMED = {
+	token: json(200, {}).headers,
+	calloutList: xml(200, '').headers,
+};
+
+/**
+ * Returns the answer for a fault that stops the request before it is processed, `null` when the
+ * request goes on ('processed-504' is applied by the caller afterwards), or 'no-answer' when the
+ * socket was dealt with (reset, hang).
+ */
+function playFault(state, fault, endpoint, req) {
+	switch (fault.kind) {
+		case '429':
+			return json(429, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, { 'Retry-After': String(fault.retryAfter ?? 0) });
+		case '500':
+		case '502':
+		case '503':
+		case '504':
+			return json(Number(fault.kind), { errorId: state.random.uuid(), errorCode: `HTTP_${fault.kind}`, errorMessage: `Simulated ${fault.kind}` });
+		case 'reset':
+			req.socket.destroy();
+			return 'no-answer';
+		case 'hang':
+			return 'no-answer';
+		case 'malformed':
+			return endpoint === 'calloutList'
+				? reply(200, '<NotificationList xmlns="x"><Notification><EventType>cut off', MALFORMED.calloutList)
+				: reply(200, '{"access_token": "cut', MALFORMED.token);
+		case 'processed-504':
+			return null;
+		default:
+			throw new Error(`Unknown fault kind ${fault.kind}`);
+	}
+}
+
+module.exports = { playFault };
