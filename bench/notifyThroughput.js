@@ -1,7 +1,7 @@
 // Concur Notify → Send, 1,000 messages against the simulator at 50 ms latency, run through real
 // n8n-core: sequential (Requests in Parallel = 1) against the default, in one run.
 const { startSimulator } = require('../simulator');
-const { runNode } = require('../test/harness');
+const { runNode } = require('../test/n8n');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { credentialFor } = require('../test/support');
 

@@ -3,13 +3,17 @@ const { startSimulator } = require('../simulator');
 const { CredentialStore } = require('./n8n');
 const { SapConcurApi } = require('../dist/credentials/SapConcurApi.credentials');
 
-/** Starts a simulator before the file's tests, resets it before each test, closes it after. */
+/**
+ * Starts a simulator before the file's tests and closes it after. Before each test it starts over
+ * with a new seed: a new company, so no test inherits another's tokens.
+ */
 function useSimulator(options = {}) {
 	const holder = {};
+	let seed = 7;
 	beforeAll(async () => {
-		holder.sim = await startSimulator({ port: 0, seed: 7, failedNotifications: 3, ...options });
+		holder.sim = await startSimulator({ port: 0, seed, failedNotifications: 3, ...options });
 	});
-	beforeEach(() => holder.sim.state.reset({ seed: 7 }));
+	beforeEach(() => holder.sim.state.reset({ seed: ++seed }));
 	afterAll(async () => holder.sim?.close());
 	return holder;
 }

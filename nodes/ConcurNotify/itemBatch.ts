@@ -65,7 +65,8 @@ export async function runItemBatch<Input>(ctx: IExecuteFunctions, plan: BatchPla
 			values.forEach((json) => results.push({ json, pairedItem }));
 		} else if (outcome.status === 'rejected') {
 			const error = asItemError(ctx, outcome.reason, itemIndex);
-			results.push({ json: errorJson(error), error, pairedItem });
+			// n8n shows the error's description and context with the item, and routes it to the error output.
+			results.push({ json: { error: error.message }, error, pairedItem });
 		}
 	});
 	return results;
@@ -77,16 +78,4 @@ function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 		return error;
 	}
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-}
-
-function errorJson(error: ItemError): IDataObject {
-	const { correlationId, concurCode } = error.context as IDataObject;
-	return {
-		error: error.message,
-		description: error.description ?? undefined,
-		httpCode: (error as NodeApiError).httpCode ?? undefined,
-		concurCode,
-		correlationId,
-		itemIndex: error.context.itemIndex as number,
-	};
 }

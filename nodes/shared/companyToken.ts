@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } 
 
 import { parseConcurError } from './concurErrors';
 import { configuredOrigin, toOrigin } from './concurHosts';
+import { describeNetworkFailure, networkCode } from './retryPolicy';
 
 /** The hidden credential fields the token request fills in; n8n saves them with the credential. */
 export interface TokenFields extends IDataObject {
@@ -118,7 +119,7 @@ async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentia
 				timeout: 30_000,
 			})
 			.catch((error: Error) => {
-				throw new ConcurTokenError(`Could not reach SAP Concur at ${origin} to get a token: ${error.message}. Check the data centre or Custom Base URL, and the network.`);
+				throw new ConcurTokenError(`Could not reach SAP Concur at ${origin} to get a token: ${describeNetworkFailure(networkCode(error))}. Check the data centre or Custom Base URL, and the network.`);
 			});
 		const body = typeof response.body === 'string' ? safeJson(response.body) : (response.body as IDataObject);
 		const status = Number(response.statusCode);

@@ -40,3 +40,34 @@ export function retryDelayMs(attempt: number, retryAfter: unknown): number {
 	const ceiling = Math.min(BASE_BACKOFF_MS * 2 ** (attempt - 1), MAX_RETRY_WAIT_MS);
 	return ceiling / 2 + Math.random() * (ceiling / 2);
 }
+
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was closed before an answer came',
+	EPIPE: 'the connection was closed while sending',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ETIMEDOUT: 'no answer came in time',
+	ECONNABORTED: 'no answer came in time',
+	ESOCKETTIMEDOUT: 'no answer came in time',
+};
+
+/**
+ * Words for a socket failure. The code itself stays out of messages: n8n replaces any message
+ * that contains one with its own generic sentence.
+ */
+export function describeNetworkFailure(code: string | undefined): string {
+	return NETWORK_FAILURES[code ?? ''] ?? 'the request failed before an answer came';
+}
+
+/** The socket error code under n8n's and axios's wrapping, if the failure was a network one. */
+export function networkCode(error: unknown): string | undefined {
+	let current = error as { code?: unknown; cause?: unknown } | undefined;
+	for (let depth = 0; current && depth < 4; depth++) {
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}

@@ -13,7 +13,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { parseConcurError } from './concurErrors';
 import { isTrustedUrl } from './concurHosts';
-import { retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
+import { describeNetworkFailure, networkCode, retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
 
 export const CREDENTIAL_NAME = 'sapConcurApi';
 
@@ -126,7 +126,7 @@ export class ConcurClient {
 				const code = networkCode(error);
 				verdict = verdictForNetworkCode(code);
 				if (verdict === 'final') throw this.withItem(error as NodeApiError, context);
-				failure = this.networkError(code ?? 'network error', correlationId, attempt, verdict, retry, context);
+				failure = this.networkError(code, correlationId, attempt, verdict, retry, context);
 			}
 			const retryable = verdict === 'retry' || (verdict === 'ambiguous' && retry.retryAmbiguous);
 			if (!retryable || attempt >= retry.maxAttempts) throw failure;
@@ -171,12 +171,13 @@ export class ConcurClient {
 		return this.nodeError(message, advice, status, details.code, correlationId, attempts, context);
 	}
 
-	private networkError(code: string, correlationId: string, attempts: number, verdict: Verdict, retry: RetryOptions, context: RequestContext): NodeApiError {
+	private networkError(code: string | undefined, correlationId: string, attempts: number, verdict: Verdict, retry: RetryOptions, context: RequestContext): NodeApiError {
 		const advice =
 			verdict === 'ambiguous'
 				? `No answer within ${retry.timeoutMs} ms; Concur may have acted on the request, so it was not repeated. Raise "Timeout" or turn on "Retry Ambiguous Failures".`
 				: 'Concur could not be reached. Check the network and try again.';
-		return this.nodeError(`${context.action} failed: ${code}`, advice, undefined, undefined, correlationId, attempts, context);
+		const detail = code ? ` Network error ${code}.` : '';
+		return this.nodeError(`${context.action} failed: ${describeNetworkFailure(code)}`, `${advice}${detail}`, undefined, undefined, correlationId, attempts, context);
 	}
 
 	private nodeError(message: string, advice: string, status: number | undefined, concurCode: string | undefined, correlationId: string, attempts: number, context: RequestContext): NodeApiError {
@@ -202,14 +203,3 @@ export class ConcurClient {
 		return wrapped;
 	}
 }
-
-/** The socket error code under n8n's wrapping, if the failure was a network one. */
-function networkCode(error: unknown): string | undefined {
-	let current = error as { code?: unknown; cause?: unknown } | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code)) return current.code;
-		current = current.cause as typeof current;
-	}
-	return undefined;
-}
-

@@ -1,3 +1,4 @@
+const { request } = require('undici');
 const { runNode } = require('../n8n');
 const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { SapConcurApi } = require('../../dist/credentials/SapConcurApi.credentials');
@@ -112,9 +113,16 @@ describe('failures a user can act on', () => {
 		expect(await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' }))).toMatch(/Client ID or Client Secret is wrong.*Concur code 5/);
 	});
 
-	test('a request token used a second time asks for a new one', async () => {
+	/** Another tool exchanges the request token first, as happens when one is pasted in two places. */
+	const spendRequestToken = async (sim) => {
+		const form = { client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'password', username: sim.credentials.companyUuid, password: sim.credentials.requestToken, credtype: 'authtoken' };
+		const { statusCode } = await request(`${sim.url}/oauth2/v0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+		expect(statusCode).toBe(200);
+	};
+
+	test('a request token already used asks for a new one', async () => {
 		const { sim } = ctx;
-		await listQueue(credentialFor(sim));
+		await spendRequestToken(sim);
 		expect(await failureOf(credentialFor(sim))).toMatch(/request token is invalid, expired .* or already used\. Generate a new company request token/);
 	});
 
@@ -137,14 +145,14 @@ describe('failures a user can act on', () => {
 	});
 
 	test('unreachable data centre', async () => {
-		expect(await failureOf(credentialFor(ctx.sim, { baseUrl: 'http://127.0.0.1:9' }))).toMatch(/Could not reach SAP Concur at http:\/\/127.0.0.1:9/);
+		expect(await failureOf(credentialFor(ctx.sim, { baseUrl: 'http://127.0.0.1:9' }))).toMatch(/Could not reach SAP Concur at http:\/\/127.0.0.1:9 to get a token: the connection was refused/);
 	});
 
 	test('no secret in any of these errors', async () => {
 		const { sim } = ctx;
 		const credentials = credentialFor(sim);
-		await listQueue(credentials);
-		const errors = [await failureOf(credentialFor(sim)), await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' }))];
+		await spendRequestToken(sim);
+		const errors = [await failureOf(credentials), await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' }))];
 		expectNoSecrets(errors, [...secretsOf(credentials, sim), 'not-the-secret']);
 	});
 });

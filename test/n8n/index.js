@@ -7,6 +7,8 @@ const path = require('node:path');
 
 // n8n-core writes $N8N_USER_FOLDER/.n8n/config when it loads: never into the real home folder.
 process.env.N8N_USER_FOLDER ??= fs.mkdtempSync(path.join(os.tmpdir(), 'concur-n8n-'));
+// n8n logs every node error; the tests read the errors themselves.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 const { Container } = require('@n8n/di');
 const { ExecutionLifecycleHooks, PollContext, WorkflowExecute } = require('n8n-core');

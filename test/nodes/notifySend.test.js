@@ -56,8 +56,8 @@ test('additional context fields go into the message context beside the URL', asy
 	const { sim } = ctx;
 	const parameters = sendParameters({ additionalContext: { field: [{ name: 'destination', value: 'Lisbon' }, { name: 'nights', value: '={{ 2 + 1 }}' }] } });
 	const { outputs } = await send({ items: rows(1, sim), parameters, credentials: credentialFor(sim) });
-	expect(outputs[0][0].json.context).toEqual({ url: 'https://www.example.com/trips/0', destination: 'Lisbon', nights: '3' });
-	expect(sim.state.stats().messages[0].context).toEqual({ url: 'https://www.example.com/trips/0', destination: 'Lisbon', nights: '3' });
+	expect(outputs[0][0].json.context).toEqual({ url: 'https://www.example.com/trips/0', destination: 'Lisbon', nights: 3 });
+	expect(sim.state.stats().messages[0].context).toEqual({ url: 'https://www.example.com/trips/0', destination: 'Lisbon', nights: 3 });
 });
 
 describe('bad input is reported per item before any request', () => {
@@ -213,7 +213,8 @@ describe('Continue On Fail and the error output', () => {
 		const { sim } = ctx;
 		const { outputs } = await send({ items: mixed(sim), credentials: credentialFor(sim), continueOnFail: true });
 		expect(outputs[0].map((item) => (item.json.error ? 'error' : item.json.sessionId))).toEqual(['session-0', 'session-1', 'error', 'later-0', 'later-1']);
-		expect(outputs[0][2].json).toMatchObject({ httpCode: '404', itemIndex: 2, correlationId: expect.any(String) });
+		expect(outputs[0][2].error).toMatchObject({ httpCode: '404', context: { itemIndex: 2, correlationId: expect.any(String) } });
+		expect(outputs[0][2].error.description).toMatch(/Concur does not know this user/);
 	});
 
 	test('with the error output, failures go to the second output', async () => {
