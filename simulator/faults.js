@@ -29,6 +29,9 @@ function playFault(state, fault, endpoint, req) {
 			return endpoint === 'calloutList'
 				? reply(200, '<NotificationList xmlns="x"><Notification><EventType>cut off', MALFORMED.calloutList)
 				: reply(200, '{"access_token": "cut', MALFORMED.token);
+		case 'doctype':
+			// A hostile document: entity declarations that expand a billion times ("billion laughs").
+			return xml(200, '<?xml version="1.0"?><!DOCTYPE NotificationList [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><NotificationList><Notification><Context>&c;</Context></Notification></NotificationList>');
 		case 'processed-504':
 			return null;
 		default:

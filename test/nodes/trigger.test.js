@@ -129,6 +129,7 @@ test.each([
 	['503', { kind: '503', rate: 1 }, /Simulated 503.*HTTP 503.*5 attempts/],
 	['connection reset', { kind: 'reset', rate: 1 }, /connection was closed before an answer came.*ECONNRESET/],
 	['malformed XML', { kind: 'malformed', rate: 1 }, /could not be read/],
+	['a DOCTYPE with entities', { kind: 'doctype', rate: 1 }, /could not be read: .*DOCTYPE declaration, which is refused/],
 ])('a failed poll (%s) throws a clear error with the correlation id, and the next poll loses and doubles nothing', async (_, fault, message) => {
 	const { sim } = ctx;
 	const n8n = installation(sim);
