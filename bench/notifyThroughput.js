@@ -1,6 +1,6 @@
 // Concur Notify → Send, 1,000 messages against the simulator at 50 ms latency, run through real
 // n8n-core: sequential (Requests in Parallel = 1) against the default, in one run.
-const { startSimulator } = require('../simulator');
+const { startSimulatorProcess } = require('./simulatorProcess');
 const { runNode } = require('../test/n8n');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { credentialFor } = require('../test/support');
@@ -8,9 +8,9 @@ const { credentialFor } = require('../test/support');
 const MESSAGES = 1000;
 const LATENCY_MS = 50;
 
-async function sendAll(sim, parallel) {
-	sim.state.reset({ seed: 1 });
-	sim.state.setConfig({ latency: { fixedMs: LATENCY_MS, jitterMs: 0 } });
+async function sendAll(sim, parallel, seed) {
+	// A new seed is a new company: each run starts without a token, like a first run in n8n.
+	await sim.reset(seed, { latency: { fixedMs: LATENCY_MS, jitterMs: 0 } });
 	const items = Array.from({ length: MESSAGES }, (_, i) => ({
 		json: { userId: sim.credentials.userIds[i % 3], sessionId: `bench-${i}`, url: `https://www.example.com/trips/${i}` },
 	}));
@@ -27,7 +27,7 @@ async function sendAll(sim, parallel) {
 	const { outputs, error } = await runNode({ nodeClass: ConcurNotify, parameters, items, credentials: credentialFor(sim), nodeName: 'Concur Notify' });
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	if (error || outputs[0].length !== MESSAGES) throw new Error(`benchmark run failed: ${error?.message ?? outputs[0].length}`);
-	const stats = sim.state.stats();
+	const stats = await sim.stats();
 	const concurrency = parallel ?? 10;
 	const limit = concurrency / (LATENCY_MS / 1000);
 	return {
@@ -41,10 +41,10 @@ async function sendAll(sim, parallel) {
 }
 
 async function main() {
-	const sim = await startSimulator({ port: 0, seed: 1, failedNotifications: 0 });
+	const sim = await startSimulatorProcess();
 	try {
-		const sequential = await sendAll(sim, 1);
-		const parallel = await sendAll(sim, undefined);
+		const sequential = await sendAll(sim, 1, 1);
+		const parallel = await sendAll(sim, undefined, 2);
 		const row = (r) => `| ${r.mode} | ${MESSAGES} | ${r.seconds.toFixed(1)} s | ${r.perSecond.toFixed(1)} | ${(r.shareOfLimit * 100).toFixed(0)} % | ${r.tokenRequests} |`;
 		console.log(`\nConcur Notify → Send, ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms (limit N·L/C)`);
 		console.log('| mode | messages | wall time | messages/s | share of the limit | token requests |');
