@@ -1,0 +1,172 @@
+// A real n8n for `npm start`, the end-to-end tests and the n8n benchmark: installed once into a
+// cache folder outside this package (it needs an `overrides` field the pack may not have), on the
+// Node 24 this project provisions, with the pack installed exactly as a community package.
+const { execFile, execFileSync, spawn } = require('node:child_process');
+const { promisify } = require('node:util');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+/** The newest n8n this machine can install (n8n-facts.md §5: 2.41.3's dependencies are not all published). */
+const N8N_VERSION = process.env.CONCUR_N8N_VERSION || '2.41.1';
+const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-sap-concur', `n8n-${N8N_VERSION}`);
+const n8nBin = path.join(cacheDir, 'node_modules/n8n/bin/n8n');
+
+/** Node 24 from the `node` devDependency; its headers build n8n's native modules. */
+const nodeBinDir = path.join(root, 'node_modules/node/bin');
+const nodeHeaders = path.join(root, `node_modules/node/node_modules/node-${process.platform}-${process.arch}`);
+const node24 = path.join(nodeBinDir, 'node');
+
+const log = (message) => process.stderr.write(`[n8n] ${message}\n`);
+
+function run(command, args, options = {}) {
+	execFileSync(command, args, {
+		stdio: ['ignore', 'inherit', 'inherit'],
+		...options,
+		env: { ...process.env, PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeHeaders, ...options.env },
+	});
+}
+
+/** Installs n8n into the cache unless a finished install is there. */
+function ensureN8n() {
+	const ready = path.join(cacheDir, '.ready');
+	if (fs.existsSync(ready)) return;
+	log(`installing n8n ${N8N_VERSION} into ${cacheDir} (once; about 5 minutes)`);
+	fs.mkdirSync(cacheDir, { recursive: true });
+	fs.writeFileSync(
+		path.join(cacheDir, 'package.json'),
+		JSON.stringify({ name: 'concur-n8n-runtime', private: true, dependencies: { n8n: N8N_VERSION }, overrides: { xlsx: '0.18.5' } }, null, 2),
+	);
+	// --ignore-scripts: a Kafka module's native build fetches sources from the internet. The two
+	// native modules n8n needs are then built against Node 24's headers.
+	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: cacheDir });
+	run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--loglevel=error'], { cwd: cacheDir });
+	fs.writeFileSync(ready, new Date().toISOString());
+}
+
+/** `npm pack`, unpacked where n8n keeps community packages: node types `n8n-nodes-sap-concur.*`. */
+function installPack(userFolder) {
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-pack-'));
+	try {
+		const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+		const target = path.join(userFolder, '.n8n/nodes/node_modules/n8n-nodes-sap-concur');
+		fs.rmSync(target, { recursive: true, force: true });
+		fs.mkdirSync(target, { recursive: true });
+		execFileSync('tar', ['-xzf', path.join(work, filename), '-C', target, '--strip-components=1']);
+		fs.writeFileSync(path.join(userFolder, '.n8n/nodes/package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-sap-concur': `file:${filename}` } }, null, 2));
+	} finally {
+		fs.rmSync(work, { recursive: true, force: true });
+	}
+}
+
+function n8nEnv(userFolder, port, extra = {}) {
+	return {
+		...process.env,
+		PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'concur-local-development-key',
+		N8N_PORT: String(port),
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: 'localhost',
+		N8N_RUNNERS_BROKER_PORT: String(port + 1),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_PUBLIC_API_SWAGGERUI_DISABLED: 'true',
+		N8N_LOG_LEVEL: 'warn',
+		// Under jest NODE_ENV is 'test', which silences n8n's logger and with it `execute --rawOutput`.
+		NODE_ENV: 'production',
+		...extra,
+	};
+}
+
+/** Runs an n8n CLI command to completion; resolves with its standard output. */
+async function n8nCli(userFolder, port, args) {
+	const { stdout } = await promisify(execFile)(node24, [n8nBin, ...args], { env: n8nEnv(userFolder, port, { N8N_LOG_LEVEL: 'info' }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+	return stdout;
+}
+
+/** Imports credentials (given as objects) and workflow files into the user folder's n8n. */
+async function importIntoN8n(userFolder, port, credentials, workflowFiles) {
+	const file = path.join(userFolder, 'import-credentials.json');
+	fs.writeFileSync(file, JSON.stringify(credentials));
+	try {
+		await n8nCli(userFolder, port, ['import:credentials', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file);
+	}
+	for (const workflow of workflowFiles) await n8nCli(userFolder, port, ['import:workflow', `--input=${workflow}`]);
+}
+
+/** The credential the examples use ("SAP Concur (simulator)"), pointing at a simulator. */
+function simulatorCredential(sim, fields = {}) {
+	return {
+		id: 'concurSimulator',
+		name: 'SAP Concur (simulator)',
+		type: 'sapConcurApi',
+		data: {
+			authentication: 'companyRequestToken',
+			clientId: sim.credentials.clientId,
+			clientSecret: sim.credentials.clientSecret,
+			companyUuid: sim.credentials.companyUuid,
+			requestToken: sim.credentials.requestToken,
+			dataCenter: 'custom',
+			baseUrl: sim.url,
+			calloutAuthScheme: 'Bearer',
+			calloutHost: 'geolocation',
+			...fields,
+		},
+	};
+}
+
+const exampleFiles = () => fs.readdirSync(path.join(root, 'examples')).filter((name) => name.endsWith('.json')).map((name) => path.join(root, 'examples', name));
+
+/** Starts `n8n start`; resolves once its REST API answers (/healthz answers before the routes exist). */
+async function startN8n(userFolder, port, { quiet = false } = {}) {
+	const child = spawn(node24, [n8nBin, 'start'], { env: n8nEnv(userFolder, port), stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'] });
+	const url = `http://localhost:${port}`;
+	for (let waited = 0; ; waited += 500) {
+		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it answered`);
+		try {
+			if ((await fetch(`${url}/rest/settings`)).ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (waited > 120_000) throw new Error('n8n did not answer within 2 minutes');
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return {
+		url,
+		child,
+		stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve).kill('SIGTERM'))),
+	};
+}
+
+const OWNER = { email: 'ops@example.com', password: 'Concur-Demo-1', firstName: 'Ops', lastName: 'Team' };
+
+/** Creates the owner account (once per user folder) and returns a logged-in cookie. */
+async function ownerSession(url) {
+	const setup = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+	if (setup.ok) return setup.headers.get('set-cookie').split(';')[0];
+	const login = await fetch(`${url}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
+	if (!login.ok) throw new Error(`owner login failed: ${login.status} ${await login.text()}`);
+	return login.headers.get('set-cookie').split(';')[0];
+}
+
+/** An API key for n8n's public API, created through the owner's session. */
+async function apiKey(url, cookie) {
+	const scopes = await (await fetch(`${url}/rest/api-keys/scopes`, { headers: { cookie } })).json();
+	const response = await fetch(`${url}/rest/api-keys`, {
+		method: 'POST',
+		headers: { cookie, 'content-type': 'application/json' },
+		body: JSON.stringify({ label: `concur-${Date.now()}`, scopes: scopes.data, expiresAt: null }),
+	});
+	return (await response.json()).data.rawApiKey;
+}
+
+module.exports = { N8N_VERSION, OWNER, ensureN8n, installPack, n8nCli, importIntoN8n, simulatorCredential, exampleFiles, startN8n, ownerSession, apiKey, node24, root };

@@ -1,0 +1,39 @@
+// A real n8n for one e2e test file: its own user folder with the packed pack installed as a
+// community package, the simulator in this process (n8n runs in child processes).
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startSimulator } = require('../../simulator');
+const runtime = require('../../scripts/n8nRuntime');
+
+async function createInstance({ port }) {
+	runtime.ensureN8n();
+	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-e2e-'));
+	runtime.installPack(userFolder);
+	const sim = await startSimulator({ port: 0, seed: 1, failedNotifications: 5 });
+	const instance = {
+		sim,
+		userFolder,
+		port,
+		importAll: (credentials) => runtime.importIntoN8n(userFolder, port, credentials, runtime.exampleFiles()),
+		importCredential: (credential) => runtime.importIntoN8n(userFolder, port, [credential], []),
+		/** `n8n execute --id`: the run data of each node, by node name. */
+		async execute(workflowId) {
+			const stdout = await runtime.n8nCli(userFolder, port, ['execute', `--id=${workflowId}`, '--rawOutput']);
+			// The run is printed through n8n's logger, after its start-up lines.
+			const run = JSON.parse(stdout.slice(stdout.indexOf('{\n  "data"')));
+			return { runData: run.data.resultData.runData, error: run.data.resultData.error };
+		},
+		start: (options) => runtime.startN8n(userFolder, port, { quiet: true, ...options }),
+		async close() {
+			await sim.close();
+			fs.rmSync(userFolder, { recursive: true, force: true });
+		},
+	};
+	return instance;
+}
+
+/** The items a node emitted on output `index` in its first run. */
+const itemsOf = (runData, node, index = 0) => runData[node]?.[0]?.data?.main?.[index] ?? [];
+
+module.exports = { createInstance, itemsOf, runtime };
