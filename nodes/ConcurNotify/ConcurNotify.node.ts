@@ -15,7 +15,7 @@ export class ConcurNotify implements INodeType {
 		icon: { light: 'file:../../icons/concur.svg', dark: 'file:../../icons/concur.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		subtitle: '={{ { send: "Send", getAll: "Get Many", delete: "Delete" }[$parameter["operation"]] + ": " + { message: "Message", failedNotification: "Failed Notification" }[$parameter["resource"]] }}',
 		description: 'Send SAP Concur partner notifications and manage failed callout notifications',
 		defaults: { name: 'Concur Notify' },
 		usableAsTool: true,

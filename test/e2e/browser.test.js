@@ -1,0 +1,67 @@
+// A person's path through the editor, in Debian's Chromium: find the nodes, test the credential,
+// fetch a test event. Screenshots go to docs/screenshots.
+const fs = require('node:fs');
+const path = require('node:path');
+const { createInstance, runtime } = require('./instance');
+const { openBrowser } = require('./browser');
+
+const shots = path.join(__dirname, '../../docs/screenshots');
+let n8n;
+let server;
+let browser;
+let page;
+
+beforeAll(async () => {
+	n8n = await createInstance({ port: 5730 });
+	await n8n.importAll([runtime.simulatorCredential(n8n.sim)]);
+	server = await n8n.start();
+	({ browser, page } = await openBrowser(server.url, await runtime.ownerSession(server.url)));
+	fs.mkdirSync(shots, { recursive: true });
+}, 600_000);
+afterAll(async () => {
+	await browser?.close();
+	await server?.stop();
+	await n8n?.close();
+});
+
+const shot = (name) => page.screenshot({ path: path.join(shots, `${name}.png`) });
+const openNode = async (workflowId, nodeName) => {
+	await page.goto(`${server.url}/workflow/${workflowId}`);
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).dblclick();
+	await page.getByTestId('ndv').waitFor();
+};
+
+test('searching "Concur" in the node creator finds both nodes', async () => {
+	await page.goto(`${server.url}/workflow/new`);
+	await page.getByTestId('canvas-add-button').click();
+	await page.getByTestId('node-creator-search-bar').fill('Concur');
+	await page.getByTestId('node-creator-item-name').filter({ hasText: 'Concur Trigger' }).waitFor();
+	expect(await page.getByTestId('node-creator-item-name').allTextContents()).toEqual(['Concur Notify', 'Concur Trigger']);
+	await shot('node-creator');
+}, 60_000);
+
+test('Concur Notify opens with its credential, and the credential test passes', async () => {
+	await openNode('concurSendNotifications', 'Send visa reminder');
+	await expect(page.getByTestId('node-credentials-select').textContent()).resolves.toBeDefined();
+	await shot('concur-notify');
+	n8n.sim.state.resetStats();
+	await page.getByTestId('credential-edit-button').click();
+	const success = page.getByTestId('credentials-config-container-test-success');
+	await success.waitFor({ timeout: 30_000 });
+	expect(await success.textContent()).toMatch(/Connection tested successfully/);
+	// The test fetched a real token and called the callout API with it.
+	expect(n8n.sim.state.stats().requests).toMatchObject({ token: 1, calloutList: 1 });
+	await shot('credential-test');
+	await page.keyboard.press('Escape');
+}, 90_000);
+
+test('the trigger\'s "Fetch Test Event" shows one real notification and changes nothing', async () => {
+	const queued = n8n.sim.state.listNotifications().map((n) => n.id);
+	await openNode('concurFailedCalloutAlert', 'Concur Trigger');
+	await page.getByTestId('node-execute-button').click();
+	await page.getByText('1 item').waitFor({ timeout: 30_000 });
+	// The sample is the oldest notification in the queue.
+	await page.getByText(queued[0], { exact: true }).first().waitFor();
+	expect(n8n.sim.state.listNotifications().map((n) => n.id)).toEqual(queued);
+	await shot('trigger-test-event');
+}, 90_000);
