@@ -2,6 +2,7 @@
 const { startSimulator } = require('../simulator');
 const { CredentialStore } = require('./n8n');
 const { SapConcurApi } = require('../dist/credentials/SapConcurApi.credentials');
+const { simulatorCredential } = require('../scripts/n8nRuntime');
 
 /**
  * Starts a simulator before the file's tests and closes it after. Before each test it starts over
@@ -18,24 +19,9 @@ function useSimulator(options = {}) {
 	return holder;
 }
 
-/** A credential as an ops user would fill it in for the simulator. */
+/** A credential as an ops user would fill it in for the simulator (the one `npm start` imports). */
 function credentialFor(sim, fields = {}) {
-	return new CredentialStore({
-		credentialClass: SapConcurApi,
-		data: {
-			authentication: 'companyRequestToken',
-			clientId: sim.credentials.clientId,
-			clientSecret: sim.credentials.clientSecret,
-			companyUuid: sim.credentials.companyUuid,
-			requestToken: sim.credentials.requestToken,
-			dataCenter: 'custom',
-			baseUrl: sim.url,
-			calloutAuthScheme: 'Bearer',
-			calloutHost: 'geolocation',
-			accessToken: '',
-			...fields,
-		},
-	});
+	return new CredentialStore({ credentialClass: SapConcurApi, data: { ...simulatorCredential(sim, fields).data, accessToken: '' } });
 }
 
 /** Every secret the credential holds now or held before, to look for in outputs and errors. */
