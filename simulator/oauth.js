@@ -27,6 +27,7 @@ function handleToken(state, listener, rawBody) {
 	if (!clientSecret) return tokenError(state, 63, 'client_secret is missing');
 	if (!grantType) return tokenError(state, 65, 'grant_type is missing');
 	if (clientId !== state.credentials.clientId || clientSecret !== state.credentials.clientSecret) return tokenError(state, 5, 'Invalid client credentials');
+	if (config.scopeMissing) return tokenError(state, 54, 'The requested scope is not granted to this application');
 
 	const home = config.companyDataCentre;
 	const companyGrant = grantType === 'refresh_token' || (grantType === 'password' && form.get('credtype') === 'authtoken');

@@ -11,6 +11,7 @@ const DEFAULT_CONFIG = {
 	oldRefreshTokenValid: false,
 	geolocation: 'plain', // 'plain' | 'withPath' | 'trailingSlash'
 	maintenance: false,
+	scopeMissing: false, // the app lacks the scope it asks for (code 54)
 	tokenErrorStatus: 400, // 400 | 403
 	companyDataCentre: 'primary', // 'primary' | 'secondary'
 	// Every API

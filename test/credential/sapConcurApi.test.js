@@ -138,6 +138,12 @@ describe('failures a user can act on', () => {
 		expect((await listQueue(credentials)).error).toBeUndefined();
 	});
 
+	test('an app without the notifications scope', async () => {
+		const { sim } = ctx;
+		sim.state.setConfig({ scopeMissing: true });
+		expect(await failureOf(credentialFor(sim))).toMatch(/not allowed the scope.*notifications\.messages\.writeonly.*Concur code 54/);
+	});
+
 	test('company under maintenance', async () => {
 		const { sim } = ctx;
 		sim.state.setConfig({ maintenance: true });

@@ -102,6 +102,12 @@ test.each([
 	expect(json).toMatchObject({ code, error: expect.any(String), error_description: expect.any(String) });
 });
 
+test('an app without the scope gets code 54', async () => {
+	const { sim } = ctx;
+	sim.state.setConfig({ scopeMissing: true });
+	expect((await token(sim, companyGrant(sim))).json.code).toBe(54);
+});
+
 test('maintenance (134) and the 403 variant of token errors', async () => {
 	const { sim } = ctx;
 	sim.state.setConfig({ maintenance: true, tokenErrorStatus: 403 });
