@@ -149,13 +149,15 @@ async function startN8n(userFolder, port, { quiet = false } = {}) {
 
 const OWNER = { email: 'ops@example.com', password: 'Concur-Demo-1', firstName: 'Ops', lastName: 'Team' };
 
-/** Creates the owner account (once per user folder) and returns a logged-in cookie. */
+/** Creates the owner account (once per user folder) and returns a logged-in session cookie. */
 async function ownerSession(url) {
-	const setup = await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
-	if (setup.ok) return setup.headers.get('set-cookie').split(';')[0];
-	const login = await fetch(`${url}/rest/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
-	if (!login.ok) throw new Error(`owner login failed: ${login.status} ${await login.text()}`);
-	return login.headers.get('set-cookie').split(';')[0];
+	const json = { 'content-type': 'application/json' };
+	// Answers 400 once an owner exists; either way the login below gives the cookie.
+	await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: json, body: JSON.stringify(OWNER) });
+	const login = await fetch(`${url}/rest/login`, { method: 'POST', headers: json, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
+	const cookie = login.headers.get('set-cookie');
+	if (!login.ok || !cookie) throw new Error(`owner login failed: ${login.status} ${await login.text()}`);
+	return cookie.split(';')[0];
 }
 
 /** An API key for n8n's public API, created through the owner's session. */
