@@ -91,16 +91,19 @@ async function n8nCli(userFolder, port, args) {
 	return stdout;
 }
 
-/** Imports credentials (given as objects) and workflow files into the user folder's n8n. */
+/** Imports credentials (given as objects) and workflow files: two n8n CLI runs, ~5 s each. */
 async function importIntoN8n(userFolder, port, credentials, workflowFiles) {
-	const file = path.join(userFolder, 'import-credentials.json');
-	fs.writeFileSync(file, JSON.stringify(credentials));
+	const work = fs.mkdtempSync(path.join(userFolder, 'import-'));
 	try {
-		await n8nCli(userFolder, port, ['import:credentials', `--input=${file}`]);
+		fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
+		await n8nCli(userFolder, port, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+		if (!workflowFiles.length) return;
+		fs.mkdirSync(path.join(work, 'workflows'));
+		for (const file of workflowFiles) fs.copyFileSync(file, path.join(work, 'workflows', path.basename(file)));
+		await n8nCli(userFolder, port, ['import:workflow', '--separate', `--input=${path.join(work, 'workflows')}`]);
 	} finally {
-		fs.rmSync(file);
+		fs.rmSync(work, { recursive: true, force: true });
 	}
-	for (const workflow of workflowFiles) await n8nCli(userFolder, port, ['import:workflow', `--input=${workflow}`]);
 }
 
 /** The credential the examples use ("SAP Concur (simulator)"), pointing at a simulator. */
