@@ -32,6 +32,9 @@ function playFault(state, fault, endpoint, req) {
 		case 'doctype':
 			// A hostile document: entity declarations that expand a billion times ("billion laughs").
 			return xml(200, '<?xml version="1.0"?><!DOCTYPE NotificationList [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><NotificationList><Notification><Context>&c;</Context></Notification></NotificationList>');
+		case 'redirect':
+			// A redirect elsewhere: a client must not follow it with the token.
+			return reply(302, '', { Location: fault.location ?? 'http://127.0.0.1:9/elsewhere' });
 		case 'processed-504':
 			return null;
 		default:

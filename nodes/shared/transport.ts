@@ -166,7 +166,12 @@ export class ConcurClient {
 				? context.notFound
 				: verdict === 'ambiguous'
 					? 'Concur may have acted on the request before failing, so it was not repeated (that could do it twice). Turn on "Retry Ambiguous Failures" to repeat it anyway.'
-					: (STATUS_ADVICE[status] ?? (status >= 500 ? 'Concur could not process the request. Try again later.' : 'Check the node fields.'));
+					: (STATUS_ADVICE[status] ??
+						(status >= 500
+							? 'Concur could not process the request. Try again later.'
+							: status < 400
+								? "Concur answered with a redirect, which is not followed so that the token stays on Concur's hosts. Check the credential's data centre or Custom Base URL."
+								: 'Check the node fields.'));
 		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
 		return this.nodeError(message, advice, status, details.code, correlationId, attempts, context);
 	}

@@ -163,6 +163,24 @@ describe('failures a user can act on', () => {
 	});
 });
 
+test('a redirect is not followed: the other host never sees the token', async () => {
+	const { sim } = ctx;
+	const seen = [];
+	const elsewhere = require('node:http').createServer((req, res) => {
+		seen.push(req.headers.authorization);
+		res.end('[]');
+	});
+	await new Promise((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+	try {
+		sim.state.addFault({ endpoint: 'calloutList', kind: 'redirect', next: 1, location: `http://127.0.0.1:${elsewhere.address().port}/steal` });
+		const { error } = await listQueue(credentialFor(sim));
+		expect(error.description).toMatch(/redirect, which is not followed.*HTTP 302/);
+		expect(seen).toEqual([]);
+	} finally {
+		elsewhere.close();
+	}
+});
+
 describe('where the token goes', () => {
 	const credential = new SapConcurApi();
 	const data = { dataCenter: 'https://us2.api.concursolutions.com', geolocation: 'https://eu2.api.concursolutions.com', accessToken: 'T', calloutAuthScheme: 'OAuth' };

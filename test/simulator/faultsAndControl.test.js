@@ -72,6 +72,14 @@ test('doctype serves an XML queue that declares entities', async () => {
 	expect((await call(`${sim.url}${LIST}`, { headers: { authorization: `Bearer ${t}` } })).text).toMatch(/<!DOCTYPE [^>]*\[<!ENTITY/);
 });
 
+test('redirect answers 302 to the given location', async () => {
+	const { sim } = ctx;
+	sim.state.addFault({ endpoint: 'calloutList', kind: 'redirect', next: 1, location: 'http://127.0.0.1:1/x' });
+	const response = await call(`${sim.url}${LIST}`, { headers: { authorization: `Bearer ${await accessToken(sim)}` } });
+	expect(response.status).toBe(302);
+	expect(response.headers.location).toBe('http://127.0.0.1:1/x');
+});
+
 test('rates are seeded: the same seed plays the same faults', async () => {
 	const { sim } = ctx;
 	const pattern = async () => {
