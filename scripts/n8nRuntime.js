@@ -85,10 +85,9 @@ function n8nEnv(userFolder, port, extra = {}) {
 	};
 }
 
-/** Runs an n8n CLI command to completion; resolves with its standard output. */
-async function n8nCli(userFolder, port, args) {
-	const { stdout } = await promisify(execFile)(node24, [n8nBin, ...args], { env: n8nEnv(userFolder, port, { N8N_LOG_LEVEL: 'info' }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-	return stdout;
+/** Runs an n8n CLI command to completion; resolves with what it printed, `{ stdout, stderr }`. */
+async function n8nCli(userFolder, port, args, logLevel = 'info') {
+	return await promisify(execFile)(node24, [n8nBin, ...args], { env: n8nEnv(userFolder, port, { N8N_LOG_LEVEL: logLevel }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 }
 
 /** Imports credentials (given as objects) and workflow files: two n8n CLI runs, ~5 s each. */

@@ -2,6 +2,12 @@
 const { createInstance, itemsOf, runtime } = require('./instance');
 
 let n8n;
+const logs = [];
+const execute = async (workflowId) => {
+	const result = await n8n.execute(workflowId);
+	logs.push(result.logs);
+	return result;
+};
 beforeAll(async () => {
 	n8n = await createInstance({ port: 5710 });
 	await n8n.importAll([runtime.simulatorCredential(n8n.sim)]);
@@ -9,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => n8n?.close());
 
 test('send a notification for each row: three delivered, the bad row on the error branch', async () => {
-	const { runData, error } = await n8n.execute('concurSendNotifications');
+	const { runData, error } = await execute('concurSendNotifications');
 	expect(error).toBeUndefined();
 	expect(itemsOf(runData, 'Sent').map((item) => item.json.sessionId)).toEqual(['trip-1001', 'trip-1002', 'trip-1003']);
 	const failed = itemsOf(runData, 'Not sent: fix the row');
@@ -24,7 +30,7 @@ test('send a notification for each row: three delivered, the bad row on the erro
 test('nightly clean-up: every failed notification older than 30 days is deleted, nothing else is called', async () => {
 	n8n.sim.state.resetStats();
 	const queued = n8n.sim.state.listNotifications().length;
-	const { runData, error } = await n8n.execute('concurNightlyCleanup');
+	const { runData, error } = await execute('concurNightlyCleanup');
 	expect(error).toBeUndefined();
 	expect(itemsOf(runData, 'Get failed notifications')).toHaveLength(queued);
 	expect(itemsOf(runData, 'Delete in Concur').every((item) => item.json.deleted === true)).toBe(true);
@@ -34,10 +40,17 @@ test('nightly clean-up: every failed notification older than 30 days is deleted,
 
 test('a credential with a wrong client secret fails with the readable error', async () => {
 	await n8n.importCredential(runtime.simulatorCredential(n8n.sim, { clientSecret: 'not-the-secret' }));
-	const { runData } = await n8n.execute('concurSendNotifications');
+	const { runData } = await execute('concurSendNotifications');
 	const failed = itemsOf(runData, 'Not sent: fix the row');
 	expect(failed).toHaveLength(4);
 	expect(failed[0].json.error).toMatch(/SAP Concur refused the token request\. The Client ID or Client Secret is wrong\..*Concur code 5/);
 	expect(JSON.stringify(runData)).not.toContain('not-the-secret');
 	await n8n.importCredential(runtime.simulatorCredential(n8n.sim));
 }, 120_000);
+
+test('no secret in any log line n8n wrote at debug level during these runs', () => {
+	const { sim } = n8n;
+	const secrets = [sim.credentials.clientSecret, sim.credentials.requestToken, ...sim.state.accessTokens.keys(), ...sim.state.refreshTokens.keys()];
+	expect(logs.join('\n').length).toBeGreaterThan(1000);
+	for (const secret of secrets) expect(logs.join('\n')).not.toContain(secret);
+});
