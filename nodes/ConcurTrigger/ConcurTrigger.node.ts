@@ -134,9 +134,11 @@ export class ConcurTrigger implements INodeType {
 			reEmitAfterMs: (options.reEmitAfterHours ?? 0) * 3_600_000,
 			now: Date.now(),
 		});
+		// Committed before any await: n8n does not prevent overlapping polls, and one that starts
+		// while this one acknowledges must already see these notifications as emitted.
+		Object.assign(state, plan.next);
 		const items: IDataObject[] =
 			this.getNodeParameter('acknowledge', 'none') === 'delete' ? await acknowledge(client, plan.due) : (plan.due as CalloutNotification[]);
-		Object.assign(state, plan.next);
 		if (items.length) return [this.helpers.returnJsonArray(items)];
 		// "Only New" must remember its baseline, and n8n saves static data only when a poll emits:
 		// the first poll therefore starts one execution with no items.

@@ -69,6 +69,18 @@ test('Delete When Emitted acknowledges each emitted notification in Concur', asy
 	expect(queueIds(sim)).toEqual([]);
 });
 
+test('overlapping polls (n8n does not prevent them) never emit a notification twice', async () => {
+	const { sim } = ctx;
+	sim.state.setConfig({ latency: { fixedMs: 20, jitterMs: 20 } });
+	const n8n = installation(sim, { acknowledge: 'delete' });
+	await n8n.poll();
+	sim.state.addNotifications(6);
+	const batches = await Promise.all([n8n.poll(), n8n.poll(), n8n.poll()]);
+	const ids = batches.flatMap((items) => items ?? []).map((item) => item.json.id);
+	expect(ids).toHaveLength(6);
+	expect(new Set(ids).size).toBe(6);
+});
+
 test('a NotificationURI on a foreign host is never called with the token', async () => {
 	const { sim } = ctx;
 	sim.state.setConfig({ calloutHost: 'https://evil.example.com' });
