@@ -271,6 +271,23 @@ test('a token that expires in the middle of a batch costs one refresh and no mes
 	expect(stats.deliveries).toMatchObject({ total: 200, unique: 200, duplicates: 0 });
 });
 
+test('executions that start together without a token share one token request', async () => {
+	const { sim } = ctx;
+	// The request token is single use: a second exchange would fail with code 108.
+	sim.state.setConfig({ latency: { fixedMs: 20, jitterMs: 0 } });
+	const credentials = credentialFor(sim);
+	const runs = await Promise.all(
+		[0, 1, 2, 3].map((run) => send({ items: rows(5, sim, (i) => ({ sessionId: `run-${run}-${i}` })), credentials })),
+	);
+	for (const { outputs, error } of runs) {
+		expect(error).toBeUndefined();
+		expect(outputs[0]).toHaveLength(5);
+	}
+	const stats = sim.state.stats();
+	expect(stats.grants).toMatchObject({ password_authtoken: 1, refresh_token: 0 });
+	expect(stats.deliveries).toMatchObject({ total: 20, unique: 20, duplicates: 0 });
+});
+
 test('no secret appears in outputs or errors', async () => {
 	const { sim } = ctx;
 	const credentials = credentialFor(sim);
