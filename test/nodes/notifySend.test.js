@@ -273,7 +273,8 @@ test('a token that expires in the middle of a batch costs one refresh and no mes
 
 test('executions that start together without a token share one token request', async () => {
 	const { sim } = ctx;
-	// The request token is single use: a second exchange would fail with code 108.
+	// The request token is single use: a second exchange would fail with code 108. The latency
+	// (the token endpoint's too) keeps all four runs waiting on the token at the same time.
 	sim.state.setConfig({ latency: { fixedMs: 20, jitterMs: 0 } });
 	const credentials = credentialFor(sim);
 	const runs = await Promise.all(
