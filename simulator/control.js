@@ -8,7 +8,11 @@ function handleControl(state, method, path, body) {
 		case 'GET /_sim/state':
 			return json(200, { config: state.config, credentials: state.credentials, urls: state.urls, queue: state.queue.length, faults: state.faults });
 		case 'PUT /_sim/config':
-			return json(200, state.setConfig(input));
+			try {
+				return json(200, state.setConfig(input));
+			} catch (error) {
+				return json(400, { error: error.message });
+			}
 		case 'POST /_sim/reset':
 			state.reset(input);
 			return json(200, { credentials: state.credentials });

@@ -1,6 +1,9 @@
 // Plays a fault rule instead of (or, for 'processed-504', after) the real answer.
 const { json, reply, xml } = require('./http');
 
+/** Concur's rate-limit error shape (its documented 429 example), also used by the throttling switch. */
+const rateLimited = (state, status, headers) => json(status, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, headers);
+
 const MALFORMED = {
 	token: json(200, {}).headers,
 	calloutList: xml(200, '').headers,
@@ -14,7 +17,7 @@ const MALFORMED = {
 function playFault(state, fault, endpoint, req) {
 	switch (fault.kind) {
 		case '429':
-			return json(429, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, { 'Retry-After': String(fault.retryAfter ?? 0) });
+			return rateLimited(state, 429, { 'Retry-After': String(fault.retryAfter ?? 0) });
 		case '500':
 		case '502':
 		case '503':
@@ -42,4 +45,4 @@ function playFault(state, fault, endpoint, req) {
 	}
 }
 
-module.exports = { playFault };
+module.exports = { playFault, rateLimited };

@@ -4,10 +4,11 @@ const { randomUUID } = require('node:crypto');
 
 const { handleDelete, handleList } = require('./calloutNotifications');
 const { handleControl } = require('./control');
-const { playFault } = require('./faults');
+const { playFault, rateLimited } = require('./faults');
 const { json, readBody, send, sleep } = require('./http');
 const { handleToken } = require('./oauth');
 const { handleMessage, v4Error } = require('./partnerNotifications');
+const { retryAfterHeader } = require('./rateLimit');
 const { SimulatorState } = require('./state');
 
 const MESSAGE_PATH = /^\/notifications\/v4\/messages\/([^/]+)\/session$/;
@@ -45,8 +46,17 @@ function createHandler(state, listener) {
 			const endpoint = endpointOf(req.method, url.pathname);
 			if (!endpoint) return send(res, json(404, { error: `No route ${req.method} ${url.pathname}` }), correlationId);
 			state.counters.requests[endpoint]++;
+			// The limiter decides on arrival; an admitted request stays in flight until it is answered.
+			const limiter = state.limiter?.covers(endpoint) ? state.limiter : null;
+			const admission = limiter?.take();
+			if (admission?.admitted) res.once('close', () => limiter.release());
 			const { fixedMs, jitterMs } = state.config.latency;
 			if (fixedMs || jitterMs) await sleep(fixedMs + state.random.next() * jitterMs);
+			if (admission && !admission.admitted) {
+				state.counters.throttled[endpoint]++;
+				const { status, retryAfter } = state.config.rateLimit;
+				return send(res, rateLimited(state, status, retryAfterHeader(retryAfter, state.now(), admission.waitMs)), correlationId);
+			}
 			const fault = state.takeFault(endpoint);
 			const early = fault ? playFault(state, fault, endpoint, req) : null;
 			if (early === 'no-answer') return undefined;
@@ -67,9 +77,9 @@ function listen(server, port, host) {
 	});
 }
 
-/** Starts both data centres; `port: 0` picks free ports. */
-async function startSimulator({ port = 0, secondaryPort = 0, seed = 1, failedNotifications = 0, host = '127.0.0.1' } = {}) {
-	const state = new SimulatorState({ seed });
+/** Starts both data centres; `port: 0` picks free ports; `now` is the rate limiter's clock. */
+async function startSimulator({ port = 0, secondaryPort = 0, seed = 1, failedNotifications = 0, host = '127.0.0.1', now } = {}) {
+	const state = new SimulatorState({ seed, now });
 	const sockets = new Set();
 	const servers = ['primary', 'secondary'].map((listener) => {
 		const server = http.createServer(createHandler(state, listener));

@@ -1,6 +1,7 @@
 // Everything the simulator knows: its switches, the company, issued tokens, the FAILED queue,
 // fault rules and counters. The HTTP handlers and the control API both work on this.
 const { createRandom } = require('./random');
+const { createRateLimiter, normalizeRateLimit } = require('./rateLimit');
 
 const DEFAULT_CONFIG = {
 	// OAuth2
@@ -17,6 +18,7 @@ const DEFAULT_CONFIG = {
 	// Every API
 	expiredTokenStatus: 401, // 401 | 403
 	latency: { fixedMs: 0, jitterMs: 0 },
+	rateLimit: null, // null (off) | { ratePerSecond, burst, maxConcurrent, endpoints, retryAfter, status }: see rateLimit.js
 	// Partner Notifications v4
 	errorShape: 'nested', // 'flat' | 'nested' | 'both'
 	contextRequired: true,
@@ -37,8 +39,10 @@ const EVENT_TYPES = [
 ];
 
 class SimulatorState {
-	constructor({ seed = 1, failedNotifications = 0 } = {}) {
+	/** `now`: the clock of the rate limiter (milliseconds), a fake one in tests. */
+	constructor({ seed = 1, failedNotifications = 0, now = Date.now } = {}) {
 		this.start = { seed, failedNotifications };
+		this.now = now;
 		this.urls = { primary: '', secondary: '' };
 		this.reset();
 	}
@@ -66,6 +70,7 @@ class SimulatorState {
 		this.queue = [];
 		this.clock = Date.UTC(2024, 0, 1);
 		this.faults = [];
+		this.limiter = null;
 		this.resetStats();
 		this.addNotifications(this.start.failedNotifications);
 		return this;
@@ -75,6 +80,7 @@ class SimulatorState {
 		this.counters = {
 			requests: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0 },
 			grants: { password_authtoken: 0, refresh_token: 0, client_credentials: 0, password: 0 },
+			throttled: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0 },
 			authSchemes: { Bearer: 0, OAuth: 0 },
 			deletes: 0,
 		};
@@ -93,7 +99,10 @@ class SimulatorState {
 
 	setConfig(partial = {}) {
 		const latency = { ...this.config.latency, ...(partial.latency ?? {}) };
-		Object.assign(this.config, partial, { latency });
+		const rateLimit = partial.rateLimit === undefined ? this.config.rateLimit : normalizeRateLimit(partial.rateLimit);
+		// Setting a limit (even the same one again) starts a full bucket.
+		if (partial.rateLimit !== undefined) this.limiter = rateLimit && createRateLimiter(rateLimit, this.now);
+		Object.assign(this.config, partial, { latency, rateLimit });
 		return this.config;
 	}
 
