@@ -1,12 +1,23 @@
 // npm run bench:n8n: 1,000 messages to the simulator at 50 ms latency inside a real n8n, in one
-// run: Concur Notify at its defaults against n8n's HTTP Request node set up for this API (a
-// Header Auth credential holding a bearer token), at its defaults and with its batching option.
+// run, in three conditions (unthrottled; throttled to R 50/s, burst B 10, with Retry-After 0; the
+// same with Retry-After 1) and four senders: Concur Notify at its defaults, and n8n's HTTP Request
+// node set up for this API (a Header Auth credential holding a bearer token pasted by hand) at its
+// defaults, with n8n's Retry On Fail, and with its batching tuned to the limit.
 const fs = require('node:fs');
 const path = require('node:path');
-const { createInstance, itemsOf, runtime } = require('../test/e2e/instance');
+const { deliveryOutcome } = require('./deliveries');
+const { createInstance, runtime } = require('../test/e2e/instance');
 
 const MESSAGES = 1000;
 const LATENCY_MS = 50;
+const THROTTLE = { ratePerSecond: 50, burst: 10 };
+const CONDITIONS = [
+	{ label: 'unthrottled', rateLimit: null },
+	{ label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 0`, rateLimit: { ...THROTTLE, retryAfter: 0 } },
+	{ label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 1`, rateLimit: { ...THROTTLE, retryAfter: 1 } },
+];
+// Batching tuned to the limit: a full burst per batch, as often as the rate refills one.
+const BATCH = { batchSize: THROTTLE.burst, batchInterval: (THROTTLE.burst / THROTTLE.ratePerSecond) * 1000 };
 
 function workflow(id, name, sender, credentials) {
 	return {
@@ -23,6 +34,7 @@ function workflow(id, name, sender, credentials) {
 				typeVersion: 2,
 				position: [200, 0],
 				parameters: {
+					// A unique sessionId per message: the simulator's deliveries tell lost and duplicated apart.
 					jsCode: `const users = ${JSON.stringify(credentials.userIds)};\nreturn Array.from({ length: ${MESSAGES} }, (_, i) => ({ json: { userId: users[i % 3], sessionId: 'bench-' + i, url: 'https://www.example.com/trips/' + i } }));`,
 				},
 			},
@@ -39,7 +51,7 @@ const concurNotify = {
 	credentials: { sapConcurApi: { id: 'concurSimulator', name: 'SAP Concur (simulator)' } },
 };
 
-const httpRequest = (simUrl, options) => ({
+const httpRequest = (simUrl, options, settings = {}) => ({
 	type: 'n8n-nodes-base.httpRequest',
 	typeVersion: 4.2,
 	parameters: {
@@ -53,7 +65,24 @@ const httpRequest = (simUrl, options) => ({
 		options,
 	},
 	credentials: { httpHeaderAuth: { id: 'concurBearer', name: 'Concur bearer token (bench)' } },
+	...settings,
 });
+
+/** `n8n execute`; a failed execution exits non-zero but prints its run too. Returns the Send node's run. */
+async function execute(n8n, workflowId) {
+	let stdout;
+	try {
+		({ stdout } = await runtime.n8nCli(n8n.userFolder, n8n.port, ['execute', `--id=${workflowId}`, '--rawOutput'], 'info'));
+	} catch (failure) {
+		stdout = failure.stdout ?? '';
+	}
+	// The run is the JSON document from a "{" line followed by a "data" key to the next "}" line.
+	const start = stdout.search(/^\{\n\s*"data"/m);
+	if (start === -1) throw new Error(`no run in the output of n8n execute: ${stdout.slice(-2000)}`);
+	const end = stdout.indexOf('\n}', start) + 2;
+	const run = JSON.parse(stdout.slice(start, end));
+	return { send: run.data.resultData.runData.Send[0], error: run.data.resultData.error };
+}
 
 async function main() {
 	const n8n = await createInstance({ port: 5740 });
@@ -62,39 +91,61 @@ async function main() {
 		// What a user of the HTTP Request node does by hand: fetch a token, paste it into Header Auth.
 		const form = new URLSearchParams({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token: sim.credentials.refreshToken });
 		const { access_token: token } = await (await fetch(`${sim.url}/oauth2/v0/token`, { method: 'POST', body: form })).json();
-		const variants = [
+		const senders = [
 			{ id: 'benchConcurNotify', label: 'Concur Notify (defaults)', sender: concurNotify },
 			{ id: 'benchHttpDefault', label: 'HTTP Request (defaults)', sender: httpRequest(sim.url, {}) },
-			{ id: 'benchHttpBatched', label: 'HTTP Request (batching: 10 per 50 ms)', sender: httpRequest(sim.url, { batching: { batch: { batchSize: 10, batchInterval: LATENCY_MS } } }) },
+			{ id: 'benchHttpRetry', label: 'HTTP Request (Retry On Fail: 3 tries, 1 s)', sender: httpRequest(sim.url, {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }) },
+			{ id: 'benchHttpBatched', label: `HTTP Request (batching: ${BATCH.batchSize} per ${BATCH.batchInterval} ms = B per B/R)`, sender: httpRequest(sim.url, { batching: { batch: BATCH } }) },
 		];
-		const files = variants.map((v) => {
-			const file = path.join(n8n.userFolder, `${v.id}.json`);
-			fs.writeFileSync(file, JSON.stringify(workflow(v.id, v.label, v.sender, sim.credentials)));
+		const files = senders.map((s) => {
+			const file = path.join(n8n.userFolder, `${s.id}.json`);
+			fs.writeFileSync(file, JSON.stringify(workflow(s.id, s.label, s.sender, sim.credentials)));
 			return file;
 		});
 		const bearer = { id: 'concurBearer', name: 'Concur bearer token (bench)', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${token}` } };
 		await runtime.importIntoN8n(n8n.userFolder, n8n.port, [runtime.simulatorCredential(sim), bearer], files);
-		sim.state.setConfig({ latency: { fixedMs: LATENCY_MS, jitterMs: 0 } });
 
-		const results = [];
-		for (const variant of variants) {
-			sim.state.resetStats();
-			const { runData } = await n8n.execute(variant.id);
-			const ms = runData.Send[0].executionTime;
-			const stats = sim.state.stats();
-			results.push({ ...variant, ms, ok: itemsOf(runData, 'Send').length, delivered: stats.deliveries.unique, tokens: stats.requests.token + (variant.id === 'benchConcurNotify' ? 0 : 1) });
+		console.log(`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms, wall time = time of the sending node`);
+		console.log('| condition | sender | wall time | messages/s | goodput/R | delivered once | lost | duplicated | requests sent | 429s | token requests |');
+		console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+		const comparisons = [];
+		for (const condition of CONDITIONS) {
+			const results = [];
+			for (const sender of senders) {
+				// A full bucket and zero counters for every run.
+				sim.state.setConfig({ latency: { fixedMs: LATENCY_MS, jitterMs: 0 }, rateLimit: condition.rateLimit });
+				sim.state.resetStats();
+				const { send, error } = await execute(n8n, sender.id);
+				const stats = sim.state.stats();
+				const seconds = send.executionTime / 1000;
+				const outcome = deliveryOutcome(stats, MESSAGES);
+				const r = { ...sender, seconds, ...outcome, perSecond: outcome.deliveredOnce / seconds, requests: stats.requests.messages, throttled: stats.throttled.messages, error: error?.message };
+				// The HTTP Request node's token was fetched once, by hand, before the runs.
+				r.tokens = stats.requests.token + (sender.sender === concurNotify ? 0 : 1);
+				const goodput = condition.rateLimit ? `${((r.perSecond / THROTTLE.ratePerSecond) * 100).toFixed(0)} %` : '—';
+				console.log(`| ${condition.label} | ${r.label} | ${seconds.toFixed(1)} s | ${r.perSecond.toFixed(0)} | ${goodput} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokens} |`);
+				results.push(r);
+			}
+			comparisons.push(compare(condition, results));
 		}
-		const [notify] = results;
-		console.log(`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms (time of the sending node)`);
-		console.log('| node | time | messages/s | delivered | token requests | Concur Notify is |');
-		console.log('|---|---|---|---|---|---|');
-		for (const r of results) {
-			const ratio = r.ms / notify.ms;
-			console.log(`| ${r.label} | ${(r.ms / 1000).toFixed(1)} s | ${(MESSAGES / (r.ms / 1000)).toFixed(0)} | ${r.delivered} | ${r.tokens} | ${r === notify ? '—' : ratio >= 1 ? `${ratio.toFixed(1)}× faster` : `${(1 / ratio).toFixed(1)}× slower`} |`);
-		}
+		console.log('');
+		for (const line of comparisons) console.log(line);
 	} finally {
 		await n8n.close();
 	}
+}
+
+/** One line per condition: Concur Notify against its goal and the HTTP Request node at its defaults. */
+function compare(condition, [notify, httpDefault]) {
+	if (!condition.rateLimit) {
+		const ratio = httpDefault.seconds / notify.seconds;
+		const verdict = ratio >= 1 ? `${ratio.toFixed(1)}× faster than` : `${(1 / ratio).toFixed(1)}× slower than`;
+		return `${condition.label}: Concur Notify is ${verdict} HTTP Request (defaults); goal (no slower) ${ratio >= 1 ? 'met' : 'not met'}.`;
+	}
+	const share = notify.perSecond / THROTTLE.ratePerSecond;
+	const extra = notify.requests / Math.max(notify.deliveredOnce, 1) - 1;
+	const met = notify.deliveredOnce === MESSAGES && share >= 0.9 && extra <= 0.1;
+	return `${condition.label}: Concur Notify delivered ${notify.deliveredOnce} once at ${(share * 100).toFixed(0)} % of R with ${(extra * 100).toFixed(0)} % extra requests (goal: all once, >= 90 %, <= 10 %: ${met ? 'met' : 'not met'}); HTTP Request (defaults) delivered ${httpDefault.deliveredOnce} once${httpDefault.error ? ' and failed' : ''}.`;
 }
 
 main().catch((error) => {
