@@ -6,7 +6,7 @@ import { runItemBatch, type BatchPlan } from './itemBatch';
 import { deleteFailedNotification, deleteFields, prepareDelete } from './operations/deleteFailedNotification';
 import { getManyFailedNotifications, getManyFields } from './operations/getManyFailedNotifications';
 import { prepareMessage, sendMessage, sendMessageFields } from './operations/sendMessage';
-import { readRequestSettings, requestOptionsProperty } from './requestOptions';
+import { MAX_PARALLEL, readRequestSettings, requestOptionsProperty } from './requestOptions';
 
 export class ConcurNotify implements INodeType {
 	description: INodeTypeDescription = {
@@ -66,9 +66,9 @@ export class ConcurNotify implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
-		const client = await ConcurClient.create(this);
 		const settings = readRequestSettings(this);
-		const common = { parallel: settings.parallel, firstAlone: client.needsToken };
+		const client = await ConcurClient.create(this, { parallel: settings.parallel, maxParallel: MAX_PARALLEL });
+		const common = { slots: client.scheduler, maxParallel: settings.parallel === 'auto' ? MAX_PARALLEL : settings.parallel };
 		const plans: Record<string, () => BatchPlan<unknown>> = {
 			send: () => ({
 				...common,
@@ -84,7 +84,7 @@ export class ConcurNotify implements INodeType {
 			}),
 			getAll: () => ({
 				...common,
-				parallel: 1,
+				maxParallel: 1,
 				doneVerb: 'were read',
 				prepare: () => undefined,
 				perform: async (_, i) => await getManyFailedNotifications(this, client, settings, i),

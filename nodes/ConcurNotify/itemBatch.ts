@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runPool } from '../shared/workerPool';
+import { runPool, type Slots } from '../shared/workerPool';
 
 type ItemError = NodeApiError | NodeOperationError;
 
@@ -10,9 +10,10 @@ export interface BatchPlan<Input> {
 	prepare: (itemIndex: number) => Input;
 	/** Calls Concur for one item; returns its output (several for a list). */
 	perform: (input: Input, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
-	parallel: number;
-	/** Send the first item alone, so a run that starts without a token fetches exactly one. */
-	firstAlone: boolean;
+	/** Decide how many items are sent at once. */
+	slots: Slots;
+	/** The most items that can ever be in flight together. */
+	maxParallel: number;
 	/** Says what a partial run did, e.g. "were sent". */
 	doneVerb: string;
 }
@@ -41,10 +42,7 @@ export async function runItemBatch<Input>(ctx: IExecuteFunctions, plan: BatchPla
 		return await plan.perform(inputs[itemIndex].input as Input, itemIndex);
 	};
 	const stop = !continueOnFail;
-	const head = plan.firstAlone && valid.length > 1 ? await runPool(1, 1, task, stop) : [];
-	const headFailed = head.some((outcome) => outcome.status === 'rejected');
-	const tail = headFailed && stop ? [] : await runPool(valid.length - head.length, plan.parallel, (p) => task(p + head.length), stop);
-	const outcomes = [...head, ...tail];
+	const outcomes = await runPool(valid.length, plan.slots, plan.maxParallel, task, stop);
 
 	const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
 	if (firstFailure !== -1 && stop) {

@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_RETRY, type RetryOptions } from '../shared/transport';
 
 export const MAX_PARALLEL = 50;
-export const DEFAULT_PARALLEL = 10;
+/** A throttled request was not processed, so only time limits its retries. */
+const DEFAULT_THROTTLE_RETRY_SECONDS = 300;
 
 /** The "Options" collection shared by every operation: how requests are sent and repeated. */
 export function requestOptionsProperty(operations: Record<string, string[]>, withParallel: boolean): INodeProperties {
@@ -13,9 +14,18 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
-			default: 5,
+			default: DEFAULT_RETRY.maxAttempts,
 			description:
-				'How often a request is tried in all when Concur is busy (429, 503) or unreachable. Each item is retried on its own, so the rest of the batch is never sent again.',
+				'How often a request is tried in all when Concur cannot be reached (and when it throttles, if Throttled Retry Time is 0). Each item is retried on its own, so the rest of the batch is never sent again.',
+		},
+		{
+			displayName: 'Throttled Retry Time (Seconds)',
+			name: 'throttleRetrySeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 3600 },
+			default: DEFAULT_THROTTLE_RETRY_SECONDS,
+			description:
+				"How long a request that Concur throttles (429 or 503) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.",
 		},
 		{
 			displayName: 'Retry Ambiguous Failures',
@@ -30,7 +40,7 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 300 },
-			default: 30,
+			default: DEFAULT_RETRY.timeoutMs / 1000,
 			description: 'How long to wait for each answer from Concur',
 		},
 	];
@@ -39,9 +49,9 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			displayName: 'Requests in Parallel',
 			name: 'requestsInParallel',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: MAX_PARALLEL },
-			default: DEFAULT_PARALLEL,
-			description: `How many items are sent to Concur at the same time (at most ${MAX_PARALLEL}). Output order always follows input order.`,
+			typeOptions: { minValue: 0, maxValue: MAX_PARALLEL },
+			default: 0,
+			description: `How many items are sent to Concur at the same time. 0 (Auto) starts with a few and adapts: more while Concur answers quickly, fewer as soon as it throttles (up to ${MAX_PARALLEL}). Output order always follows input order.`,
 		});
 	}
 	return {
@@ -56,7 +66,7 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 }
 
 export interface RequestSettings extends RetryOptions {
-	parallel: number;
+	parallel: number | 'auto';
 }
 
 export function readRequestSettings(ctx: IExecuteFunctions): RequestSettings {
@@ -65,9 +75,12 @@ export function readRequestSettings(ctx: IExecuteFunctions): RequestSettings {
 		maxAttempts?: number;
 		retryAmbiguous?: boolean;
 		timeout?: number;
+		throttleRetrySeconds?: number;
 	};
+	const parallel = Math.min(Math.floor(options.requestsInParallel ?? 0), MAX_PARALLEL);
 	return {
-		parallel: Math.min(Math.max(Math.floor(options.requestsInParallel ?? DEFAULT_PARALLEL), 1), MAX_PARALLEL),
+		parallel: parallel >= 1 ? parallel : 'auto',
+		throttleBudgetMs: Math.max(options.throttleRetrySeconds ?? DEFAULT_THROTTLE_RETRY_SECONDS, 0) * 1000,
 		maxAttempts: Math.max(Math.floor(options.maxAttempts ?? DEFAULT_RETRY.maxAttempts), 1),
 		retryAmbiguous: options.retryAmbiguous ?? DEFAULT_RETRY.retryAmbiguous,
 		timeoutMs: (options.timeout ?? DEFAULT_RETRY.timeoutMs / 1000) * 1000,

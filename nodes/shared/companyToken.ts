@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { parseConcurError } from './concurErrors';
 import { configuredOrigin, toOrigin } from './concurHosts';
@@ -24,6 +25,8 @@ export class ConcurTokenError extends Error {
 	constructor(
 		message: string,
 		readonly concurCode?: string,
+		/** The stored grant the refused request was made from (a fingerprint, never the secret). */
+		readonly grantState?: string,
 	) {
 		super(message);
 	}
@@ -40,18 +43,31 @@ function lineageKey(c: Credentials): string {
 	);
 }
 
-interface Lineage {
-	latest?: TokenFields;
-	inFlight?: Promise<TokenFields>;
+/**
+ * The stored fields a token request is made from. A change means someone (this process, or another
+ * n8n process sharing the database) obtained and saved a newer token, or the user pasted a new grant.
+ */
+function grantState(c: Credentials): string {
+	return fingerprint(JSON.stringify([c.requestToken, c.refreshToken, c.issuedRefreshToken, c.issuedAt]));
 }
 
-/** In-process memory of each lineage's newest token and its one running request (single-flight). */
+interface Lineage {
+	/** The token request running in this process, and the stored grant it was made from. */
+	inFlight?: { from: string; token: Promise<TokenFields> };
+	/** The last token this process obtained, and the stored grant it was obtained from. */
+	recent?: { from: string; token: TokenFields };
+}
+
+/** Per process and lineage: the running token request (single-flight) and the last token obtained. */
 const lineages = new Map<string, Lineage>();
 
 /**
- * Returns a usable token for the credential. Concurrent callers share one token request; a caller
- * whose token is older than the newest one this process holds gets the newest without a request,
- * so a burst of 401s after a refresh never spends (and, with rotation, invalidates) a refresh token.
+ * Returns a usable token for the credential. The stored credential is the source of truth: the
+ * request is always made from the stored grant. Concurrent callers in this process with the same
+ * stored grant share one request; a caller that read the credential before this process saved the
+ * token it got from that same grant gets that token without a request, so a burst of 401s never
+ * spends (and, with rotation, invalidates) a refresh token twice. A newer stored grant, saved by
+ * another process, always wins over this process's memory.
  */
 export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'], credentials: Credentials): Promise<TokenFields> {
 	if (credentials.authentication === 'accessToken') {
@@ -67,18 +83,40 @@ export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'],
 	const key = lineageKey(credentials);
 	const lineage = lineages.get(key) ?? {};
 	lineages.set(key, lineage);
-	if (lineage.inFlight) return await lineage.inFlight;
-	const latest = lineage.latest;
-	if (latest && latest.issuedAt > Number(credentials.issuedAt || 0) && latest.expiresAt > Date.now()) {
-		return latest;
-	}
-	lineage.inFlight = requestToken(helpers, { ...credentials, ...(latest ?? {}) } as Credentials);
+	const from = grantState(credentials);
+	if (lineage.inFlight?.from === from) return await lineage.inFlight.token;
+	if (lineage.recent?.from === from && lineage.recent.token.expiresAt > Date.now()) return lineage.recent.token;
+	const token = requestToken(helpers, credentials, from);
+	lineage.inFlight = { from, token };
 	try {
-		lineage.latest = await lineage.inFlight;
-		return lineage.latest;
+		lineage.recent = { from, token: await token };
+		return lineage.recent.token;
 	} finally {
-		lineage.inFlight = undefined;
+		if (lineage.inFlight?.token === token) lineage.inFlight = undefined;
 	}
+}
+
+/** How long a refused request waits for another process's newer token to be saved. */
+const SIBLING_SAVE_WAIT_MS = 5_000;
+const SIBLING_POLL_MS = 250;
+
+/**
+ * After Concur refused a grant as invalid or used (code 108): whether a newer grant appeared in the
+ * stored credential within a short wait. In queue mode another worker may have used the same
+ * single-use request token or rotating refresh token a moment earlier and be saving what it got;
+ * then the credential is fine and the caller should carry on with the stored token.
+ */
+export async function awaitNewerStoredGrant(
+	ctx: { getCredentials(type: string): Promise<Credentials> },
+	credentialName: string,
+	refusal: ConcurTokenError,
+): Promise<boolean> {
+	if (refusal.concurCode !== '108' || !refusal.grantState) return false;
+	for (let waited = 0; waited <= SIBLING_SAVE_WAIT_MS; waited += SIBLING_POLL_MS) {
+		if (grantState(await ctx.getCredentials(credentialName)) !== refusal.grantState) return true;
+		await sleep(SIBLING_POLL_MS);
+	}
+	return false;
 }
 
 type Grant = 'requestToken' | 'refreshStored' | 'refreshPasted' | 'clientCredentials';
@@ -102,7 +140,7 @@ function grantFor(c: Credentials): { form: Record<string, string>; source: strin
 	};
 }
 
-async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentials): Promise<TokenFields> {
+async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentials, from: string): Promise<TokenFields> {
 	const { form, source, grant } = grantFor(c);
 	let origin = toOrigin(String(c.geolocation ?? '')) || configuredOrigin(c);
 	if (!origin) throw new ConcurTokenError('Choose a data centre, or enter a valid Custom Base URL (e.g. https://us2.api.concursolutions.com).');
@@ -143,7 +181,7 @@ async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentia
 			origin = redirect;
 			continue;
 		}
-		throw new ConcurTokenError(explainTokenFailure(status, details.code, details.message, grant, correlationId, redirect), details.code);
+		throw new ConcurTokenError(explainTokenFailure(status, details.code, details.message, grant, correlationId, redirect), details.code, from);
 	}
 }
 
@@ -170,7 +208,7 @@ function explainTokenFailure(status: number, code: string | undefined, concurMes
 		'106': 'The refresh token is missing. Paste it into the credential.',
 		'108': {
 			requestToken: `The company request token is invalid, expired (it is valid for 24 hours) or already used. ${NEW_REQUEST_TOKEN}`,
-			refreshStored: `The refresh token this credential got from the company request token has expired or was revoked. ${NEW_REQUEST_TOKEN}`,
+			refreshStored: `The refresh token this credential got from the company request token has expired or was revoked, and no other n8n process saved a newer one. ${NEW_REQUEST_TOKEN}`,
 			refreshPasted: 'The refresh token is invalid or has expired. Paste a new one, or use the Company Request Token authentication.',
 			clientCredentials: 'The app token was refused.',
 		}[grant] as string,

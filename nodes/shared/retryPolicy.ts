@@ -1,13 +1,15 @@
 /** How a failed attempt may be repeated. */
 export type Verdict =
-	/** Concur did not act on the request (429, 503, connection failure before a response). */
+	/** Concur is limiting the rate (429, 503) and did not act on the request. */
+	| 'throttled'
+	/** The request never reached Concur (connection failure before a response). */
 	| 'retry'
 	/** Concur may have acted on it (500, 502, 504, timeout): repeating could send it twice. */
 	| 'ambiguous'
 	| 'final';
 
 export function verdictForStatus(status: number): Verdict {
-	if (status === 429 || status === 503) return 'retry';
+	if (status === 429 || status === 503) return 'throttled';
 	if (status === 500 || status === 502 || status === 504) return 'ambiguous';
 	return 'final';
 }
@@ -23,22 +25,22 @@ export function verdictForNetworkCode(code: string | undefined): Verdict {
 	return 'final';
 }
 
-export const MAX_RETRY_WAIT_MS = 30_000;
 const BASE_BACKOFF_MS = 200;
+const MAX_BACKOFF_MS = 30_000;
 
-/**
- * Waits Concur's `Retry-After` (seconds or an HTTP date) when it sent one, else backs off
- * exponentially with jitter; never longer than MAX_RETRY_WAIT_MS.
- */
-export function retryDelayMs(attempt: number, retryAfter: unknown): number {
-	const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
-	if (header !== undefined && header !== null && String(header).trim() !== '') {
-		const seconds = Number(header);
-		const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(String(header)) - Date.now();
-		if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), MAX_RETRY_WAIT_MS);
-	}
-	const ceiling = Math.min(BASE_BACKOFF_MS * 2 ** (attempt - 1), MAX_RETRY_WAIT_MS);
+/** Backoff before repeating a request that never reached Concur: exponential, with jitter. */
+export function retryDelayMs(attempt: number): number {
+	const ceiling = Math.min(BASE_BACKOFF_MS * 2 ** (attempt - 1), MAX_BACKOFF_MS);
 	return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+/** Concur's `Retry-After` (seconds or an HTTP date) in ms from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(retryAfter: unknown, now: number): number | undefined {
+	const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
+	if (header === undefined || header === null || String(header).trim() === '') return undefined;
+	const seconds = Number(header);
+	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(String(header)) - now;
+	return Number.isFinite(ms) ? Math.max(ms, 0) : undefined;
 }
 
 const NETWORK_FAILURES: Record<string, string> = {

@@ -11,11 +11,17 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
+import { ConcurTokenError, awaitNewerStoredGrant } from './companyToken';
 import { parseConcurError } from './concurErrors';
 import { isTrustedUrl } from './concurHosts';
-import { describeNetworkFailure, networkCode, retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
+import { describeNetworkFailure, networkCode, retryAfterMs, retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
+import { SendScheduler } from './sendScheduler';
+import type { ThrottleSettings } from './throttleControl';
 
 export const CREDENTIAL_NAME = 'sapConcurApi';
+
+/** How often one request waits for a token another process is saving, before it gives up. */
+const MAX_SIBLING_WAITS = 3;
 
 export interface RetryOptions {
 	/** Attempts in all, the first included. */
@@ -23,9 +29,18 @@ export interface RetryOptions {
 	timeoutMs: number;
 	/** Whether 500/502/504 and timeouts, after which Concur may have acted, are repeated too. */
 	retryAmbiguous: boolean;
+	/**
+	 * How long a throttled request (429, 503) keeps being retried, from its first attempt. A throttled
+	 * request was not processed, so only time limits it; 0 counts it against `maxAttempts` instead.
+	 */
+	throttleBudgetMs: number;
 }
 
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, timeoutMs: 30_000, retryAmbiguous: false };
+/** For one request at a time (a trigger poll, its acknowledgements): throttles count as attempts too. */
+export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, timeoutMs: 30_000, retryAmbiguous: false, throttleBudgetMs: 0 };
+
+/** One request at a time, for callers that send one after another (the trigger, Get Many). */
+const ONE_AT_A_TIME: Omit<ThrottleSettings, 'firstAlone'> = { parallel: 1, maxParallel: 1 };
 
 export interface ConcurResponse {
 	statusCode: number;
@@ -48,7 +63,7 @@ const STATUS_ADVICE: Record<number, string> = {
 	400: 'Check the fields Concur names above.',
 	401: 'Concur refused the token even after a refresh. Open the credential and run its test.',
 	403: 'Concur refused the token even after a refresh: the app or the Concur user lacks a scope or role (notifications.messages.writeonly to send; Company Administrator or Web Services Administrator for failed notifications).',
-	429: 'Concur is limiting the request rate. Lower "Requests in Parallel" or raise "Max Attempts".',
+	429: 'Concur is limiting the request rate and kept doing so for as long as the node may retry. Raise "Throttled Retry Time", or send fewer items per run.',
 };
 
 const header = (headers: IDataObject | undefined, name: string) => {
@@ -62,18 +77,20 @@ const header = (headers: IDataObject | undefined, name: string) => {
  * may already have acted on unless asked to, and Concur's own error text.
  */
 export class ConcurClient {
+	/** Paces every request of this run and holds them all when Concur throttles one. */
+	readonly scheduler: SendScheduler;
+
 	private constructor(
 		private readonly ctx: Context,
 		readonly credentials: ICredentialDataDecryptedObject,
-	) {}
-
-	static async create(ctx: Context): Promise<ConcurClient> {
-		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME));
+		throttle: Omit<ThrottleSettings, 'firstAlone'>,
+	) {
+		// The first request goes alone when there is no token yet, so that it fetches exactly one.
+		this.scheduler = new SendScheduler({ ...throttle, firstAlone: !credentials.accessToken });
 	}
 
-	/** Whether the credential holds no token yet, so the first request will fetch one. */
-	get needsToken(): boolean {
-		return !this.credentials.accessToken;
+	static async create(ctx: Context, throttle = ONE_AT_A_TIME): Promise<ConcurClient> {
+		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), throttle);
 	}
 
 	isConcurUrl(url: string): boolean {
@@ -91,13 +108,18 @@ export class ConcurClient {
 			ignoreHttpStatusErrors: true,
 			timeout: retry.timeoutMs,
 		};
+		const firstTryAt = Date.now();
 		let refreshed = false;
 		let refresh: IAdditionalCredentialOptions | undefined;
+		let siblingWaits = 0;
 		for (let attempt = 1; ; attempt++) {
-			const sentAt = Date.now();
+			const pause = this.scheduler.pauseLeftMs();
+			if (retry.throttleBudgetMs > 0 && pause > 0 && Date.now() + pause > firstTryAt + retry.throttleBudgetMs) {
+				throw this.throttleTooLongError(pause, correlationId, attempt - 1, retry, context);
+			}
+			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
 			let failure: NodeApiError;
-			let retryAfter: unknown;
 			const credentialOptions = refresh;
 			refresh = undefined;
 			try {
@@ -111,6 +133,7 @@ export class ConcurClient {
 				const headers = response.headers as IDataObject;
 				const responseCorrelationId = header(headers, 'concur-correlationid') || correlationId;
 				if (status >= 200 && status < 300) {
+					this.scheduler.succeeded(sentAt);
 					return { statusCode: status, body: response.body, headers, correlationId: responseCorrelationId, attempts: attempt };
 				}
 				if ((status === 401 || status === 403) && !refreshed) {
@@ -120,17 +143,29 @@ export class ConcurClient {
 					continue;
 				}
 				verdict = verdictForStatus(status);
-				retryAfter = headers['retry-after'];
 				failure = this.apiError(status, response.body, responseCorrelationId, attempt, verdict, context);
+				if (verdict === 'throttled') {
+					this.scheduler.throttled(sentAt, retryAfterMs(headers['retry-after'], Date.now()));
+					if (retry.throttleBudgetMs > 0) continue;
+				}
 			} catch (error) {
+				if (error instanceof NodeApiError && error.cause instanceof ConcurTokenError && siblingWaits < MAX_SIBLING_WAITS) {
+					// Another n8n process (a queue-mode worker) may have used the same single-use grant
+					// a moment earlier and be saving what it got: carry on with that, if it appears.
+					siblingWaits++;
+					if (await awaitNewerStoredGrant(this.ctx, CREDENTIAL_NAME, error.cause)) {
+						attempt--;
+						continue;
+					}
+				}
 				const code = networkCode(error);
 				verdict = verdictForNetworkCode(code);
 				if (verdict === 'final') throw this.withItem(error as NodeApiError, context);
 				failure = this.networkError(code, correlationId, attempt, verdict, retry, context);
 			}
-			const retryable = verdict === 'retry' || (verdict === 'ambiguous' && retry.retryAmbiguous);
+			const retryable = verdict === 'throttled' || verdict === 'retry' || (verdict === 'ambiguous' && retry.retryAmbiguous);
 			if (!retryable || attempt >= retry.maxAttempts) throw failure;
-			await sleep(retryDelayMs(attempt, retryAfter));
+			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));
 		}
 	}
 
@@ -174,6 +209,19 @@ export class ConcurClient {
 								: 'Check the node fields.'));
 		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
 		return this.nodeError(message, advice, status, details.code, correlationId, attempts, context);
+	}
+
+	private throttleTooLongError(pauseMs: number, correlationId: string, attempts: number, retry: RetryOptions, context: RequestContext): NodeApiError {
+		const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+		return this.nodeError(
+			`${context.action} failed: Concur asked to wait ${seconds(pauseMs)} before the next request`,
+			`That is longer than this item may still be retried ("Throttled Retry Time" is ${seconds(retry.throttleBudgetMs)}), so it was not sent; Concur did not process it. Run it again later, or raise "Throttled Retry Time".`,
+			429,
+			undefined,
+			correlationId,
+			attempts,
+			context,
+		);
 	}
 
 	private networkError(code: string | undefined, correlationId: string, attempts: number, verdict: Verdict, retry: RetryOptions, context: RequestContext): NodeApiError {

@@ -5,6 +5,9 @@ const { SapConcurApi } = require('../../dist/credentials/SapConcurApi.credential
 const { useSimulator, credentialFor, secretsOf, expectNoSecrets } = require('../support');
 
 const ctx = useSimulator({ failedNotifications: 2 });
+// A grant Concur refuses as used or expired waits up to 5 s for a newer token that another n8n
+// process may be saving, before it fails.
+jest.setTimeout(30_000);
 
 const listQueue = (credentials) =>
 	runNode({

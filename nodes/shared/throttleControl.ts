@@ -1,0 +1,134 @@
+/**
+ * How fast one node run may send to Concur, learned from Concur's answers. Concur throttles each
+ * company at a rate it does not publish, answering 429 (or 503) with a Retry-After that is often 0.
+ * Two knobs, both AIMD as TCP does (a throttling answer is an explicit signal, so there is no need
+ * to infer overload from latency as a gradient limiter would):
+ * - `limit`, the requests in flight: starts low, doubles every round trip while Concur answers
+ *   without throttling and latency stays flat, then grows by one per round trip; halves on a throttle.
+ * - `rate`, request starts per second: unlimited until the first throttle, then 60 % of the rate
+ *   Concur accepted until then (as TCP leaves slow start), growing slowly and cut by a tenth at each
+ *   later throttle. Concur limits a rate, and its limit can sit between the rates of two whole
+ *   concurrency levels (2 and 3 requests in flight at 50 ms are 40/s and 60/s; 50/s needs pacing).
+ * A throttle also pauses every sender until Concur's Retry-After has passed, and never for less
+ * than a short jittered minimum, so `Retry-After: 0` cannot cause a burst.
+ * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
+ */
+export interface ThrottleSettings {
+	/** Requests in flight: a number, or 'auto' to adapt between 1 and `maxParallel`. */
+	parallel: number | 'auto';
+	maxParallel: number;
+	/** Whether the first request goes alone, so that a run without a token fetches exactly one. */
+	firstAlone: boolean;
+}
+
+export const AUTO_START_PARALLEL = 4;
+/** Rate after the first throttle, as a share of the rate accepted until then (inflated by Concur's burst allowance). */
+const RATE_AFTER_SLOW_START = 0.6;
+/** Rate after any later throttle, as a share of the rate that was throttled. */
+const RATE_AFTER_THROTTLE = 0.9;
+/** How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s per second. */
+const RATE_GROWTH_PER_SECOND = 0.01;
+const MIN_RATE_GROWTH = 0.5;
+const MIN_RATE = 0.2;
+/** The shortest pause after a throttle; doubled for every throttle in a row without a success. */
+export const MIN_THROTTLE_WAIT_MS = 250;
+const MAX_MIN_WAIT_MS = 8_000;
+/** Latency counts as flat while within this factor (plus a little) of the lowest seen. */
+const FLAT_LATENCY_FACTOR = 2;
+const FLAT_LATENCY_SLACK_MS = 20;
+
+export class ThrottleControl {
+	/** Requests that may be in flight now. */
+	limit: number;
+
+	/** Request starts per second; Infinity until Concur first throttles. */
+	rate = Infinity;
+
+	/** No request starts before this time. */
+	pausedUntil = 0;
+
+	private readonly adaptive: boolean;
+	private readonly target: number;
+	private slowStart = true;
+	private successesSinceGrowth = 0;
+	private accepted = 0;
+	private minLatencyMs = Infinity;
+	private firstStartAt?: number;
+	private nextStartAt = 0;
+	private lastCutAt = -Infinity;
+	private lastRateGrowthAt = 0;
+	private throttlesInRow = 0;
+
+	constructor(
+		private readonly settings: ThrottleSettings,
+		private readonly random: () => number = Math.random,
+	) {
+		this.adaptive = settings.parallel === 'auto';
+		this.target = this.adaptive ? AUTO_START_PARALLEL : Math.min(settings.parallel as number, settings.maxParallel);
+		this.limit = settings.firstAlone ? 1 : this.target;
+	}
+
+	/** How long a request that wants to start now must wait (0: it may start). */
+	delayBeforeStart(now: number): number {
+		return Math.max(0, this.pausedUntil - now, this.nextStartAt - now);
+	}
+
+	/** Books the start of a request at `now`, spacing the next one by the current rate. */
+	started(now: number): void {
+		this.firstStartAt ??= now;
+		this.nextStartAt = Math.max(now, this.nextStartAt) + (Number.isFinite(this.rate) ? 1000 / this.rate : 0);
+	}
+
+	/** Concur accepted a request that started at `startedAt`. */
+	succeeded(now: number, startedAt: number): void {
+		this.throttlesInRow = 0;
+		this.accepted++;
+		if (Number.isFinite(this.rate) && now > this.lastRateGrowthAt) {
+			this.rate += (Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) * (now - this.lastRateGrowthAt)) / 1000;
+			this.lastRateGrowthAt = now;
+		}
+		if (this.limit < this.target && this.accepted === 1) {
+			// The first request went alone to fetch the token.
+			this.limit = this.target;
+			return;
+		}
+		if (!this.adaptive) return;
+		const latency = now - startedAt;
+		this.minLatencyMs = Math.min(this.minLatencyMs, latency);
+		if (latency > this.minLatencyMs * FLAT_LATENCY_FACTOR + FLAT_LATENCY_SLACK_MS) {
+			this.slowStart = false;
+			return;
+		}
+		if (++this.successesSinceGrowth < this.limit) return;
+		this.successesSinceGrowth = 0;
+		this.limit = Math.min(this.settings.maxParallel, this.slowStart ? this.limit * 2 : this.limit + 1);
+	}
+
+	/**
+	 * Concur throttled a request that started at `startedAt` and asked to wait `retryAfterMs`
+	 * (undefined when it did not say). Answers to requests that started before the last cut are
+	 * echoes of the same overload: they may lengthen the pause but do not cut again.
+	 */
+	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
+		const echo = startedAt <= this.lastCutAt;
+		if (!echo) this.throttlesInRow++;
+		const minimum = Math.min(MIN_THROTTLE_WAIT_MS * 2 ** Math.max(0, this.throttlesInRow - 1), MAX_MIN_WAIT_MS);
+		const wait = Math.max(retryAfterMs ?? 0, minimum * (1 + this.random() * 0.5));
+		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
+		this.lastRateGrowthAt = Math.max(this.lastRateGrowthAt, this.pausedUntil);
+		if (echo) return;
+		this.lastCutAt = now;
+		this.successesSinceGrowth = 0;
+		if (this.adaptive) this.limit = Math.max(1, Math.floor(this.limit / 2));
+		this.slowStart = false;
+		if (Number.isFinite(this.rate)) this.rate = Math.max(this.rate * RATE_AFTER_THROTTLE, MIN_RATE);
+		// Before any success there is no rate to start from: the pause and the smaller limit do.
+		else if (this.accepted > 0) this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
+	}
+
+	/** Requests per second Concur accepted since the first request started. */
+	private acceptedRate(now: number): number {
+		const elapsed = now - (this.firstStartAt ?? now);
+		return elapsed > 0 ? (this.accepted * 1000) / elapsed : 0;
+	}
+}

@@ -1,0 +1,145 @@
+// The throttling rules on a fake clock: the limiter's arithmetic, without a server.
+const { ThrottleControl, AUTO_START_PARALLEL, MIN_THROTTLE_WAIT_MS } = require('../../dist/nodes/shared/throttleControl');
+
+const noJitter = () => 0;
+const auto = (firstAlone = false) => new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone }, noJitter);
+
+/** Completes `count` requests of `latency` ms each, one round trip after another, from `now`. */
+function succeedRounds(control, now, rounds, latency = 50) {
+	for (let round = 0; round < rounds; round++) {
+		const startedAt = now;
+		now += latency;
+		const inRound = control.limit;
+		for (let i = 0; i < inRound; i++) control.succeeded(now, startedAt);
+	}
+	return now;
+}
+
+describe('how many requests may be in flight', () => {
+	test('Auto starts with a few, or with one when the first request fetches the token', () => {
+		expect(auto().limit).toBe(AUTO_START_PARALLEL);
+		const control = auto(true);
+		expect(control.limit).toBe(1);
+		control.succeeded(50, 0);
+		expect(control.limit).toBe(AUTO_START_PARALLEL);
+	});
+
+	test('Auto doubles every round trip while answers are quick, up to the maximum', () => {
+		const control = auto();
+		const limits = [];
+		let now = 0;
+		for (let i = 0; i < 6; i++) {
+			now = succeedRounds(control, now, 1);
+			limits.push(control.limit);
+		}
+		expect(limits).toEqual([8, 16, 32, 50, 50, 50]);
+	});
+
+	test('growth stops while latency climbs, and is one per round trip after a throttle', () => {
+		const control = auto();
+		let now = succeedRounds(control, 0, 1, 50);
+		expect(control.limit).toBe(8);
+		now = succeedRounds(control, now, 1, 500);
+		expect(control.limit).toBe(8);
+		control.throttled(now, now - 50, 0);
+		expect(control.limit).toBe(4);
+		now = succeedRounds(control, control.pausedUntil, 2, 50);
+		expect(control.limit).toBe(6);
+	});
+
+	test('a fixed number stays fixed, throttled or not', () => {
+		const control = new ThrottleControl({ parallel: 10, maxParallel: 50, firstAlone: false }, noJitter);
+		let now = succeedRounds(control, 0, 3);
+		control.throttled(now, now - 50, 0);
+		now = succeedRounds(control, control.pausedUntil, 3);
+		expect(control.limit).toBe(10);
+	});
+});
+
+describe('the pause every sender shares after a throttle', () => {
+	test("it lasts Concur's Retry-After, for every request that wants to start", () => {
+		const control = auto();
+		control.throttled(1_000, 950, 3_000);
+		expect(control.delayBeforeStart(1_000)).toBe(3_000);
+		expect(control.delayBeforeStart(2_500)).toBe(1_500);
+		expect(control.delayBeforeStart(4_000)).toBe(0);
+	});
+
+	test.each([
+		['Retry-After: 0', 0],
+		['no Retry-After', undefined],
+	])('%s still pauses for the jittered minimum, never a burst', (_, retryAfter) => {
+		const early = new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone: false }, () => 0);
+		const late = new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone: false }, () => 0.999);
+		early.throttled(0, 0, retryAfter);
+		late.throttled(0, 0, retryAfter);
+		expect(early.pausedUntil).toBe(MIN_THROTTLE_WAIT_MS);
+		expect(late.pausedUntil).toBeGreaterThan(MIN_THROTTLE_WAIT_MS * 1.49);
+		expect(late.pausedUntil).toBeLessThan(MIN_THROTTLE_WAIT_MS * 1.5);
+	});
+
+	test('throttles in a row without a success double the minimum; a success resets it', () => {
+		const control = auto();
+		const pauses = [];
+		let now = 0;
+		for (let i = 0; i < 4; i++) {
+			control.throttled(now, now, 0);
+			pauses.push(control.pausedUntil - now);
+			now = control.pausedUntil + 50;
+		}
+		expect(pauses).toEqual([250, 500, 1_000, 2_000]);
+		control.succeeded(now + 50, now);
+		control.throttled(now + 100, now + 60, 0);
+		expect(control.pausedUntil - (now + 100)).toBe(250);
+	});
+
+	test('answers to requests sent before the cut are echoes: they do not cut again', () => {
+		const control = auto();
+		let now = succeedRounds(control, 0, 3);
+		const limit = control.limit;
+		control.throttled(now, now - 50, 0);
+		const { rate } = control;
+		control.throttled(now + 5, now - 40, 0);
+		control.throttled(now + 6, now - 30, 1_000);
+		expect(control.limit).toBe(limit / 2);
+		expect(control.rate).toBe(rate);
+		expect(control.pausedUntil).toBe(now + 6 + 1_000);
+	});
+});
+
+describe('the send rate', () => {
+	test('unlimited until the first throttle, then 60 % of the rate accepted, and requests are spaced by it', () => {
+		const control = auto();
+		control.started(0);
+		expect(control.rate).toBe(Infinity);
+		for (let t = 10; t <= 1_000; t += 10) control.succeeded(t, t - 10);
+		control.throttled(1_000, 990, 0);
+		expect(control.rate).toBeCloseTo(60, 5);
+		const start = control.pausedUntil;
+		control.started(start);
+		expect(control.delayBeforeStart(start)).toBeCloseTo(1000 / 60, 5);
+	});
+
+	test('a throttle before any success sets no rate (nothing to measure): the pause and a smaller limit act', () => {
+		const control = auto();
+		control.started(0);
+		control.throttled(50, 0, 0);
+		expect(control.rate).toBe(Infinity);
+		expect(control.limit).toBe(AUTO_START_PARALLEL / 2);
+	});
+
+	test('later throttles cut it by a tenth; between them it grows by 1 % a second (at least 0.5/s), not while paused', () => {
+		const control = auto();
+		control.started(0);
+		for (let t = 10; t <= 1_000; t += 10) control.succeeded(t, t - 10);
+		control.throttled(1_000, 990, 1_000);
+		const afterCut = control.rate;
+		control.succeeded(1_500, 1_000);
+		expect(control.rate).toBe(afterCut);
+		control.succeeded(12_000, 11_950);
+		expect(control.rate).toBeCloseTo(afterCut + Math.max(afterCut * 0.01, 0.5) * 10, 5);
+		const before = control.rate;
+		control.throttled(12_100, 12_050, 0);
+		expect(control.rate).toBeCloseTo(before * 0.9, 5);
+	});
+});
