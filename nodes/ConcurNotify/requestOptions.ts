@@ -14,7 +14,7 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
-			default: DEFAULT_RETRY.maxAttempts,
+			default: 5,
 			description:
 				'How often a request is tried in all when Concur cannot be reached (and when it throttles, if Throttled Retry Time is 0). Each item is retried on its own, so the rest of the batch is never sent again.',
 		},
@@ -23,7 +23,7 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			name: 'throttleRetrySeconds',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 3600 },
-			default: DEFAULT_THROTTLE_RETRY_SECONDS,
+			default: 300,
 			description:
 				"How long a request that Concur throttles (429 or 503) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.",
 		},
@@ -40,7 +40,7 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 300 },
-			default: DEFAULT_RETRY.timeoutMs / 1000,
+			default: 30,
 			description: 'How long to wait for each answer from Concur',
 		},
 	];
