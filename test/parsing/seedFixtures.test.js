@@ -14,3 +14,15 @@ testWithSeeds('the fixtures are the seed page\'s XML and JSON examples', () => {
 	expect(xmlExample).toBe(xml);
 	expect(jsonExample).toBe(seed.slice(jsonStart, seed.lastIndexOf(']') + 1));
 });
+
+test('the examples are read from inside the repository, so a plain clone has them', () => {
+	const read = jest.spyOn(fs, 'readFileSync');
+	try {
+		jest.isolateModules(() => require('../seeds'));
+		const root = path.join(__dirname, '../..');
+		const files = read.mock.calls.map(([file]) => path.relative(root, path.resolve(String(file))));
+		expect(files).toEqual(['test/fixtures/callout-notifications.xml', 'test/fixtures/callout-notifications.json']);
+	} finally {
+		read.mockRestore();
+	}
+});
