@@ -73,5 +73,5 @@ test('the trigger\'s "Fetch Test Event" shows one real notification and changes 
 
 test('the README\'s screenshots are rewritten only when asked for (npm run screenshots)', () => {
 	expect(fs.readdirSync(shots).sort()).toEqual(['concur-notify.png', 'credential-test.png', 'node-creator.png', 'trigger-test-event.png']);
-	if (shots !== committed) expect(fingerprint()).toEqual(before);
+	if (!process.env.CONCUR_SCREENSHOTS) expect(fingerprint()).toEqual(before);
 });
