@@ -128,37 +128,79 @@ function simulatorCredential(sim, fields = {}) {
 
 const exampleFiles = () => fs.readdirSync(path.join(root, 'examples')).filter((name) => name.endsWith('.json')).map((name) => path.join(root, 'examples', name));
 
-/** Starts `n8n start`; resolves once its REST API answers (/healthz answers before the routes exist). */
-async function startN8n(userFolder, port, { quiet = false } = {}) {
-	const child = spawn(node24, [n8nBin, 'start'], { env: n8nEnv(userFolder, port), stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'] });
-	const url = `http://localhost:${port}`;
-	for (let waited = 0; ; waited += 500) {
-		if (child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it answered`);
+/**
+ * How long n8n may take to start, or to accept a request while it starts: 13 s on a quiet 2-core
+ * machine, several times that on a busy one; past this something is wrong.
+ */
+const STARTUP_TIMEOUT_MS = 4 * 60_000;
+/** n8n answers these while it mounts its routes in stages (404), is not ready (503), or limits a burst of logins (429). */
+const WHILE_STARTING = new Set([404, 429, 503]);
+const RETRY_INTERVAL_MS = 500;
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once n8n says it is ready: database connected and migrated, every route mounted. Before
+ * that, /rest/settings answers 200 with "n8n is starting up", then 404 while routes are mounted.
+ */
+async function waitUntilReady(url, { child, timeoutMs = STARTUP_TIMEOUT_MS } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (child && child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
 		try {
-			if ((await fetch(`${url}/rest/settings`)).ok) break;
+			const response = await fetch(`${url}/healthz/readiness`);
+			await response.arrayBuffer();
+			if (response.ok) return;
 		} catch {
 			// not listening yet
 		}
-		if (waited > 120_000) throw new Error('n8n did not answer within 2 minutes');
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		if (Date.now() > deadline) throw new Error(`n8n was not ready within ${timeoutMs / 1000} s`);
+		await pause(RETRY_INTERVAL_MS);
 	}
-	return {
-		url,
-		child,
-		stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve).kill('SIGTERM'))),
-	};
+}
+
+/** A request repeated while n8n refuses it as a starting n8n does, until the deadline; the last answer. */
+async function requestWhileStarting(url, init, { timeoutMs = STARTUP_TIMEOUT_MS } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		let response;
+		try {
+			response = await fetch(url, init);
+		} catch (error) {
+			if (Date.now() > deadline) throw error;
+		}
+		if (response && (!WHILE_STARTING.has(response.status) || Date.now() > deadline)) return response;
+		await response?.arrayBuffer();
+		const retryAfterMs = Number(response?.headers.get('retry-after') || NaN) * 1000;
+		const waitMs = retryAfterMs >= 0 ? retryAfterMs : RETRY_INTERVAL_MS;
+		await pause(Math.min(waitMs, Math.max(deadline - Date.now(), 0)));
+	}
+}
+
+/** Starts `n8n start`; resolves once n8n is ready. */
+async function startN8n(userFolder, port, { quiet = false } = {}) {
+	const child = spawn(node24, [n8nBin, 'start'], { env: n8nEnv(userFolder, port), stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'] });
+	const url = `http://localhost:${port}`;
+	const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve).kill('SIGTERM')));
+	try {
+		await waitUntilReady(url, { child });
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { url, child, stop };
 }
 
 const OWNER = { email: 'ops@example.com', password: 'Concur-Demo-1', firstName: 'Ops', lastName: 'Team' };
 
 /** Creates the owner account (once per user folder) and returns a logged-in session cookie. */
-async function ownerSession(url) {
-	const json = { 'content-type': 'application/json' };
+async function ownerSession(url, options) {
+	const post = (route, body) => requestWhileStarting(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, options);
 	// Answers 400 once an owner exists; either way the login below gives the cookie.
-	await fetch(`${url}/rest/owner/setup`, { method: 'POST', headers: json, body: JSON.stringify(OWNER) });
-	const login = await fetch(`${url}/rest/login`, { method: 'POST', headers: json, body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, password: OWNER.password }) });
+	await (await post('/rest/owner/setup', OWNER)).arrayBuffer();
+	const login = await post('/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
 	const cookie = login.headers.get('set-cookie');
-	if (!login.ok || !cookie) throw new Error(`owner login failed: ${login.status} ${await login.text()}`);
+	if (!login.ok || !cookie) throw new Error(`owner login failed: ${login.status} ${(await login.text()).slice(0, 200)}`);
 	return cookie.split(';')[0];
 }
 
@@ -173,4 +215,4 @@ async function apiKey(url, cookie) {
 	return (await response.json()).data.rawApiKey;
 }
 
-module.exports = { N8N_VERSION, OWNER, ensureN8n, installPack, n8nCli, importIntoN8n, simulatorCredential, exampleFiles, startN8n, ownerSession, apiKey, node24, root };
+module.exports = { N8N_VERSION, OWNER, ensureN8n, installPack, n8nCli, importIntoN8n, simulatorCredential, exampleFiles, startN8n, waitUntilReady, ownerSession, apiKey, node24, root };

@@ -85,7 +85,8 @@ export class ConcurNotify implements INodeType {
 			getAll: () => ({
 				...common,
 				maxParallel: 1,
-				doneVerb: 'were read',
+				// Each input item reads the whole queue; "were read" would sound like notifications.
+				doneVerb: 'were answered with the queue',
 				prepare: () => undefined,
 				perform: async (_, i) => await getManyFailedNotifications(this, client, settings, i),
 			}),

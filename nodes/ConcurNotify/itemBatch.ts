@@ -48,8 +48,11 @@ export async function runItemBatch<Input>(ctx: IExecuteFunctions, plan: BatchPla
 	if (firstFailure !== -1 && stop) {
 		const outcome = outcomes[firstFailure] as { reason: unknown };
 		const error = asItemError(ctx, outcome.reason, valid[firstFailure]);
-		const done = outcomes.filter((o) => o.status === 'fulfilled').length;
-		error.description = `${error.description ?? ''} ${done} of ${count} items ${plan.doneVerb} before the node stopped; the others were not.`.trim();
+		// With one input item the error already says all there is: it failed.
+		if (count > 1) {
+			const done = outcomes.filter((o) => o.status === 'fulfilled').length;
+			error.description = `${error.description ?? ''} ${done} of ${count} items ${plan.doneVerb} before the node stopped; the others were not.`.trim();
+		}
 		throw error;
 	}
 

@@ -119,7 +119,9 @@ export class ConcurTrigger implements INodeType {
 		if (this.getMode() === 'manual') {
 			if (!candidates.length) {
 				throw new NodeOperationError(this.getNode(), 'No failed notifications match right now', {
-					description: `Concur's FAILED queue holds ${queue.length} notification(s), none matching the filters. The trigger will emit them as they arrive; to test now, use the simulator or a queue with failed notifications.`,
+					description: queue.length
+						? `Concur's FAILED queue holds ${queue.length} notification(s), none matching the filters. The trigger emits matching ones as they arrive; Fetch Test Event needs one in the queue now.`
+						: "Concur's FAILED queue is empty: no callout has failed. That is the normal state; the trigger emits failed notifications as they arrive. Fetch Test Event needs one in the queue, so try again after a callout fails.",
 				});
 			}
 			return [this.helpers.returnJsonArray([candidates[0] as IDataObject])];

@@ -44,12 +44,18 @@ export function parseCalloutNotifications(body: unknown): CalloutList {
 	}
 }
 
+const URI_FIELDS = ['NotificationURI', 'NotificationURL', 'NotificationUrl'];
+
+/** Whether an object is one notification rather than some other document: it names its own URI. */
+const isNotification = (value: IDataObject): boolean => URI_FIELDS.some((field) => field in value);
+
 /** The entries, or a sentence saying why there are none to be found. */
 function entriesOf(data: unknown): IDataObject[] | string {
 	if (Array.isArray(data)) return data.filter(isObject);
 	if (!isObject(data)) return 'the body is neither a list nor a NotificationList document';
 	const root = data.NotificationList ?? data.NotificationsList;
-	if (root === undefined) return 'the document has no NotificationList element';
+	// A queue of one in JSON may come as the bare notification, not wrapped in an array.
+	if (root === undefined) return isNotification(data) ? [data] : 'the document is neither a notification nor a NotificationList';
 	if (root === '' || root === null) return [];
 	if (!isObject(root)) return 'the NotificationList element has an unexpected shape';
 	const entries = root.Notification;

@@ -12,7 +12,7 @@ import type {
 import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { ConcurTokenError, awaitNewerStoredGrant } from './companyToken';
-import { parseConcurError } from './concurErrors';
+import { parseConcurError, withResponseBody } from './concurErrors';
 import { isTrustedUrl } from './concurHosts';
 import { describeNetworkFailure, networkCode, retryAfterMs, retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
 import { SendScheduler } from './sendScheduler';
@@ -195,7 +195,7 @@ export class ConcurClient {
 	}
 
 	private apiError(status: number, body: unknown, correlationId: string, attempts: number, verdict: Verdict, context: RequestContext): NodeApiError {
-		const details = parseConcurError(body);
+		const details = parseConcurError(body, status);
 		const advice =
 			status === 404 && context.notFound
 				? context.notFound
@@ -208,7 +208,7 @@ export class ConcurClient {
 								? "Concur answered with a redirect, which is not followed so that the token stays on Concur's hosts. Check the credential's data centre or Custom Base URL."
 								: 'Check the node fields.'));
 		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
-		return this.nodeError(message, advice, status, details.code, correlationId, attempts, context);
+		return withResponseBody(this.nodeError(message, advice, status, details.code, correlationId, attempts, context), details);
 	}
 
 	private throttleTooLongError(pauseMs: number, correlationId: string, attempts: number, retry: RetryOptions, context: RequestContext): NodeApiError {

@@ -9,6 +9,8 @@ async function openBrowser(url, cookie) {
 	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 	const [name, value] = cookie.split('=');
 	await context.addCookies([{ name, value, url }]);
+	// The editor loads in seconds on a quiet machine; a busy one may need minutes.
+	context.setDefaultTimeout(120_000);
 	const page = await context.newPage();
 	return { browser, page };
 }

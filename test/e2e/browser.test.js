@@ -1,11 +1,16 @@
 // A person's path through the editor, in Debian's Chromium: find the nodes, test the credential,
-// fetch a test event. Screenshots go to docs/screenshots.
+// fetch a test event. Screenshots go to .tmp/screenshots (ignored by git); `npm run screenshots`
+// runs this file with CONCUR_SCREENSHOTS=docs/screenshots to refresh the README's on purpose.
 const fs = require('node:fs');
 const path = require('node:path');
 const { createInstance, runtime } = require('./instance');
 const { openBrowser } = require('./browser');
 
-const shots = path.join(__dirname, '../../docs/screenshots');
+const shots = path.resolve(runtime.root, process.env.CONCUR_SCREENSHOTS || '.tmp/screenshots');
+const committed = path.join(runtime.root, 'docs/screenshots');
+const fingerprint = () => fs.readdirSync(committed).map((name) => [name, fs.statSync(path.join(committed, name)).mtimeMs, fs.readFileSync(path.join(committed, name)).toString('base64')]);
+const before = fingerprint();
+
 let n8n;
 let server;
 let browser;
@@ -38,7 +43,7 @@ test('searching "Concur" in the node creator finds both nodes', async () => {
 	await page.getByTestId('node-creator-item-name').filter({ hasText: 'Concur Trigger' }).waitFor();
 	expect(await page.getByTestId('node-creator-item-name').allTextContents()).toEqual(['Concur Notify', 'Concur Trigger']);
 	await shot('node-creator');
-}, 60_000);
+}, 300_000);
 
 test('Concur Notify opens with its credential, and the credential test passes', async () => {
 	await openNode('concurSendNotifications', 'Send visa reminder');
@@ -47,21 +52,26 @@ test('Concur Notify opens with its credential, and the credential test passes', 
 	n8n.sim.state.resetStats();
 	await page.getByTestId('credential-edit-button').click();
 	const success = page.getByTestId('credentials-config-container-test-success');
-	await success.waitFor({ timeout: 30_000 });
+	await success.waitFor({ timeout: 120_000 });
 	expect(await success.textContent()).toMatch(/Connection tested successfully/);
 	// The test fetched a real token and called the callout API with it.
 	expect(n8n.sim.state.stats().requests).toMatchObject({ token: 1, calloutList: 1 });
 	await shot('credential-test');
 	await page.keyboard.press('Escape');
-}, 90_000);
+}, 300_000);
 
 test('the trigger\'s "Fetch Test Event" shows one real notification and changes nothing', async () => {
 	const queued = n8n.sim.state.listNotifications().map((n) => n.id);
 	await openNode('concurFailedCalloutAlert', 'Concur Trigger');
 	await page.getByTestId('node-execute-button').click();
-	await page.getByText('1 item').waitFor({ timeout: 30_000 });
+	await page.getByText('1 item').waitFor({ timeout: 120_000 });
 	// The sample is the oldest notification in the queue.
 	await page.getByText(queued[0], { exact: true }).first().waitFor();
 	expect(n8n.sim.state.listNotifications().map((n) => n.id)).toEqual(queued);
 	await shot('trigger-test-event');
-}, 90_000);
+}, 300_000);
+
+test('the README\'s screenshots are rewritten only when asked for (npm run screenshots)', () => {
+	expect(fs.readdirSync(shots).sort()).toEqual(['concur-notify.png', 'credential-test.png', 'node-creator.png', 'trigger-test-event.png']);
+	if (!process.env.CONCUR_SCREENSHOTS) expect(fingerprint()).toEqual(before);
+});

@@ -25,7 +25,7 @@ test('send a notification for each row: three delivered, the bad row on the erro
 	expect(stats.deliveries).toEqual({ total: 3, unique: 3, duplicates: 0 });
 	expect(stats.grants.password_authtoken).toBe(1);
 	expect(stats.messages.map((m) => m.context)).toEqual(Array(3).fill(expect.objectContaining({ destination: 'Lisbon' })));
-}, 120_000);
+}, 300_000);
 
 test('nightly clean-up: every failed notification older than 30 days is deleted, nothing else is called', async () => {
 	n8n.sim.state.resetStats();
@@ -36,7 +36,7 @@ test('nightly clean-up: every failed notification older than 30 days is deleted,
 	expect(itemsOf(runData, 'Delete in Concur').every((item) => item.json.deleted === true)).toBe(true);
 	expect(n8n.sim.state.listNotifications()).toEqual([]);
 	expect(n8n.sim.state.stats().requests).toMatchObject({ calloutList: 1, calloutDelete: queued, messages: 0 });
-}, 120_000);
+}, 300_000);
 
 test('a credential with a wrong client secret fails with the readable error', async () => {
 	await n8n.importCredential(runtime.simulatorCredential(n8n.sim, { clientSecret: 'not-the-secret' }));
@@ -46,7 +46,7 @@ test('a credential with a wrong client secret fails with the readable error', as
 	expect(failed[0].json.error).toMatch(/SAP Concur refused the token request\. The Client ID or Client Secret is wrong\..*Concur code 5/);
 	expect(JSON.stringify(runData)).not.toContain('not-the-secret');
 	await n8n.importCredential(runtime.simulatorCredential(n8n.sim));
-}, 120_000);
+}, 300_000);
 
 test('no secret in any log line n8n wrote at debug level during these runs', () => {
 	const { sim } = n8n;

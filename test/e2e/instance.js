@@ -1,13 +1,31 @@
 // A real n8n for one e2e test file: its own user folder with the packed pack installed as a
 // community package, the simulator in this process (n8n runs in child processes).
 const fs = require('node:fs');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { startSimulator } = require('../../simulator');
 const runtime = require('../../scripts/n8nRuntime');
 
-async function createInstance({ port }) {
+const isFree = (port) =>
+	new Promise((resolve) => {
+		const probe = net.createServer().once('error', () => resolve(false));
+		probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+	});
+
+/**
+ * `preferred` and the next port (n8n's task broker) when both are free, else another free pair:
+ * on a shared machine another test run may hold the preferred ones.
+ */
+async function freePortPair(preferred) {
+	for (let port = preferred; ; port = 20_000 + Math.floor(Math.random() * 20_000)) {
+		if ((await isFree(port)) && (await isFree(port + 1))) return port;
+	}
+}
+
+async function createInstance({ port: preferred }) {
 	runtime.ensureN8n();
+	const port = await freePortPair(preferred);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-e2e-'));
 	runtime.installPack(userFolder);
 	const sim = await startSimulator({ port: 0, seed: 1, failedNotifications: 5 });

@@ -33,9 +33,12 @@ async function startServer() {
 	};
 }
 
-/** Waits until the workflow has `count` executions; returns them, oldest first, with their data. */
+/**
+ * Waits until the workflow has `count` finished executions; returns them, oldest first, with their
+ * data. Activation runs the first poll within seconds on a quiet machine; 3 minutes allows for a busy one.
+ */
 async function executions(workflowId, count) {
-	for (let waited = 0; waited < 60_000; waited += 500) {
+	for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
 		const { data } = await api.call('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=50`);
 		if (data.length >= count && data.every((e) => e.finished || e.status === 'success' || e.status === 'error')) {
 			return data.sort((a, b) => Number(a.id) - Number(b.id));
@@ -77,7 +80,7 @@ test('activation emits one item per queued notification; after a restart only ne
 	const runs = await executions(created.id, 2);
 	expect(itemsOf(runs[1].data.resultData.runData, 'Concur Trigger').map((item) => item.json.id).sort()).toEqual([...added].sort());
 	await api.call('POST', `/workflows/${created.id}/deactivate`);
-}, 300_000);
+}, 900_000);
 
 test('the alert example acknowledges what it handled: the queue ends empty', async () => {
 	const queued = n8n.sim.state.listNotifications().length;
@@ -89,4 +92,4 @@ test('the alert example acknowledges what it handled: the queue ends empty', asy
 	expect(n8n.sim.state.listNotifications()).toEqual([]);
 	expect(n8n.sim.state.stats().requests.calloutDelete).toBe(queued);
 	await api.call('POST', '/workflows/concurFailedCalloutAlert/deactivate');
-}, 120_000);
+}, 300_000);

@@ -1,6 +1,7 @@
 const { runNode } = require('../n8n');
 const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { useSimulator, credentialFor } = require('../support');
+const { startFakeConcur, JSON_HEADERS, XML_HEADERS } = require('./fakeConcur');
 
 const ctx = useSimulator({ failedNotifications: 0 });
 
@@ -96,6 +97,69 @@ describe('Get Many', () => {
 		const { error } = await getMany(credentialFor(sim), { returnAll: true });
 		expect(error.message).toMatch(/failed-notification list could not be read/);
 		expect(error.description).toMatch(/correlation id/);
+	});
+});
+
+describe('What Concur or a gateway may send instead', () => {
+	let fake;
+	let answer;
+	beforeAll(async () => {
+		fake = await startFakeConcur((req, count) => answer(req, count));
+	});
+	afterAll(async () => fake?.close());
+	beforeEach(() => fake.requests.splice(0));
+
+	const listUri = (id) => `${fake.url}/api/platform/notifications/v1.0/notification/${id}`;
+	const one = (id) => ({ Context: null, EventDateTime: '2024-03-01T10:00:00', EventType: 'Report Entered Expense Report Workflow Step - REPORT SUBMITTED', NotificationURI: listUri(id), ObjectType: 'EXPRPT', ObjectURI: 'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/R1' });
+
+	test('a JSON queue of one as a bare object, not wrapped in an array, is a list of one', async () => {
+		answer = () => ({ body: JSON.stringify(one('only$1')), headers: JSON_HEADERS });
+		const { outputs, error } = await getMany(fake.credentials(), { returnAll: true, responseFormat: 'json' });
+		expect(error).toBeUndefined();
+		expect(outputs[0].map((item) => [item.json.id, item.json.eventTime])).toEqual([['only$1', '2024-03-01T10:00:00.000Z']]);
+	});
+
+	test('a JSON object that is no notification stays a clear error', async () => {
+		answer = () => ({ body: JSON.stringify({ Message: 'maintenance' }), headers: JSON_HEADERS });
+		const { error } = await getMany(fake.credentials(), { returnAll: true, responseFormat: 'json' });
+		expect(error.message).toBe("Concur's failed-notification list could not be read: the document is neither a notification nor a NotificationList");
+	});
+
+	test('XML character references are decoded in every field (.NET writes &#xD; for each carriage return)', async () => {
+		const body = `<?xml version="1.0" encoding="utf-8"?><NotificationList xmlns="http://www.concursolutions.com/api/notification/2012/06"><Notification><Context>Line 1&#xD;&#xA;Line 2: caf&#233; &#38; &#39;bar&#39; &amp;#38;</Context><EventDateTime>2024-03-01T10:00:00</EventDateTime><EventType>Approved &#x26; paid</EventType><NotificationURI>${listUri('a&#36;b')}</NotificationURI><ObjectType>EXP&#82;PT</ObjectType><ObjectURI>https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/R&#x24;1</ObjectURI></Notification></NotificationList>`;
+		answer = () => ({ body, headers: XML_HEADERS });
+		const { outputs, error } = await getMany(fake.credentials(), { returnAll: true, simplify: false });
+		expect(error).toBeUndefined();
+		expect(outputs[0][0].json).toMatchObject({
+			id: 'a$b',
+			uri: listUri('a$b'),
+			context: "Line 1\r\nLine 2: café & 'bar' &#38;",
+			eventType: 'Approved & paid',
+			objectType: 'EXPRPT',
+			objectId: 'R$1',
+			raw: expect.objectContaining({ EventType: 'Approved & paid', ObjectType: 'EXPRPT' }),
+		});
+	});
+
+	test('a gateway\'s HTML page gives a short message; the cut page goes to the error\'s details', async () => {
+		const page = `<!DOCTYPE html>\n<html><head><title>503 Service Temporarily Unavailable</title><style>${'body { color: red } '.repeat(100)}</style></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>`;
+		answer = () => ({ status: 503, body: page, headers: { 'content-type': 'text/html', 'retry-after': '0' } });
+		const { error } = await getMany(fake.credentials(), { returnAll: true, options: { maxAttempts: 2 } });
+		expect(error.message).toBe('Reading the failed notifications failed: HTTP 503, an HTML page: 503 Service Temporarily Unavailable');
+		expect(error.description).toMatch(/^Concur could not process the request\. Try again later\. \(HTTP 503, correlation id [\w-]+, 2 attempts, item 0\)$/);
+		expect(error.context.data).toBe(`${page.slice(0, 1000)}…`);
+		expect(fake.requests).toHaveLength(2);
+		expect(JSON.stringify([error.message, error.description])).not.toContain('fake-concur-access-token');
+	});
+
+	test('one input item that fails gives no "0 of 1" count; several say how many had the queue', async () => {
+		answer = (req, count) => (count === 1 ? { body: JSON.stringify([one('x$1')]), headers: JSON_HEADERS } : { status: 400, body: '<Error><Message>The status parameter is required</Message></Error>', headers: XML_HEADERS });
+		const two = await getMany(fake.credentials(), { returnAll: true, responseFormat: 'json' }, [{ json: {} }, { json: {} }]);
+		expect(two.error.description).toMatch(/ 1 of 2 items were answered with the queue before the node stopped; the others were not\.$/);
+		answer = () => ({ status: 400, body: '<Error><Message>The status parameter is required</Message></Error>', headers: XML_HEADERS });
+		const single = await getMany(fake.credentials(), { returnAll: true });
+		expect(single.error.message).toBe('Reading the failed notifications failed: The status parameter is required');
+		expect(single.error.description).toMatch(/\(HTTP 400, correlation id [\w-]+, 1 attempt, item 0\)$/);
 	});
 });
 

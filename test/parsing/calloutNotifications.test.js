@@ -49,6 +49,22 @@ test('a context with text is kept; many entries and an empty queue parse', () =>
 	expect(ok('[]')).toEqual([]);
 });
 
+test('a JSON notification on its own, not in an array, is a queue of one', () => {
+	const [alone] = JSON.parse(jsonExample);
+	expect(ok(alone)).toEqual(ok(jsonExample));
+	expect(ok(JSON.stringify(alone))).toEqual(ok(jsonExample));
+	expect(ok({ ...alone, NotificationURI: undefined, NotificationUrl: alone.NotificationURI })[0].id).toBe(seedNotification.id);
+});
+
+test('decimal and hexadecimal character references are decoded, once, in every field', () => {
+	const [n] = ok(list(entry({ id: 'a&#36;b', date: '2012-11-14T19:45:25', context: '<Context>One&#xD;&#xa;Two &#233;t&#xE9; &#38;&#39;&#x22; &amp;#38; &#x1F4B6;</Context>' }).replace('EXPRPT', 'EXP&#x52;PT')));
+	expect([n.id, n.context, n.objectType, n.raw.Context]).toEqual(['a$b', 'One\r\nTwo été &\'" &#38; 💶', 'EXPRPT', 'One\r\nTwo été &\'" &#38; 💶']);
+});
+
+test('a reference to a character XML does not allow is kept as written', () => {
+	expect(ok(list(entry({ context: '<Context>a&#0;b&#xD800;c&#x110000;d</Context>' })))[0].context).toBe('a&#0;b&#xD800;c&#x110000;d');
+});
+
 test.each([
 	['2012-11-14T19:45:25', '2012-11-14T19:45:25.000Z'],
 	['2012-11-14:19:45:25', '2012-11-14T19:45:25.000Z'],
@@ -70,7 +86,9 @@ test.each([
 	['a DOCTYPE with entities', `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><NotificationList ${NS}>&b;</NotificationList>`],
 	['another document', '<Error><Message>nope</Message></Error>'],
 	['not XML or JSON', 'Service Unavailable'],
-	['a JSON object', '{"foo": 1}'],
+	['a JSON object that is no notification', '{"foo": 1}'],
+	['a malformed character reference', list(entry({ context: '<Context>&#1f;</Context>' }))],
+	['an HTML page', '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head></html>'],
 ])('%s is reported as a problem, never thrown', (_, body) => {
 	const result = parseCalloutNotifications(body);
 	expect(result.problem).toEqual(expect.any(String));
