@@ -135,7 +135,7 @@ describe('failures a user can act on', () => {
 		await listQueue(credentials);
 		sim.state.expireRefreshTokens();
 		credentials.data.accessToken = '';
-		expect(await failureOf(credentials)).toMatch(/refresh token this credential got .* has expired or was revoked\. Generate a new company request token.*Concur code 108/);
+		expect(await failureOf(credentials)).toMatch(/refresh token this credential got .* has expired or was revoked.*Generate a new company request token.*Concur code 108/);
 		credentials.data.requestToken = sim.state.issueRequestToken();
 		credentials.data.accessToken = '';
 		expect((await listQueue(credentials)).error).toBeUndefined();

@@ -144,7 +144,7 @@ describe('What Concur or a gateway may send instead', () => {
 	test('a gateway\'s HTML page gives a short message; the cut page goes to the error\'s details', async () => {
 		const page = `<!DOCTYPE html>\n<html><head><title>503 Service Temporarily Unavailable</title><style>${'body { color: red } '.repeat(100)}</style></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>`;
 		answer = () => ({ status: 503, body: page, headers: { 'content-type': 'text/html', 'retry-after': '0' } });
-		const { error } = await getMany(fake.credentials(), { returnAll: true, options: { maxAttempts: 2 } });
+		const { error } = await getMany(fake.credentials(), { returnAll: true, options: { maxAttempts: 2, throttleRetrySeconds: 0 } });
 		expect(error.message).toBe('Reading the failed notifications failed: HTTP 503, an HTML page: 503 Service Temporarily Unavailable');
 		expect(error.description).toMatch(/^Concur could not process the request\. Try again later\. \(HTTP 503, correlation id [\w-]+, 2 attempts, item 0\)$/);
 		expect(error.context.data).toBe(`${page.slice(0, 1000)}…`);
