@@ -53,7 +53,7 @@ export class ThrottleControl {
 	private successesSinceGrowth = 0;
 	private accepted = 0;
 	private minLatencyMs = Infinity;
-	private firstStartAt?: number;
+	private firstSuccessAt?: number;
 	private nextStartAt = 0;
 	private lastCutAt = -Infinity;
 	private lastRateGrowthAt = 0;
@@ -75,7 +75,6 @@ export class ThrottleControl {
 
 	/** Books the start of a request at `now`, spacing the next one by the current rate. */
 	started(now: number): void {
-		this.firstStartAt ??= now;
 		this.nextStartAt = Math.max(now, this.nextStartAt) + (Number.isFinite(this.rate) ? 1000 / this.rate : 0);
 	}
 
@@ -83,6 +82,7 @@ export class ThrottleControl {
 	succeeded(now: number, startedAt: number): void {
 		this.throttlesInRow = 0;
 		this.accepted++;
+		this.firstSuccessAt ??= now;
 		if (Number.isFinite(this.rate) && now > this.lastRateGrowthAt) {
 			this.rate += (Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) * (now - this.lastRateGrowthAt)) / 1000;
 			this.lastRateGrowthAt = now;
@@ -123,12 +123,15 @@ export class ThrottleControl {
 		this.slowStart = false;
 		if (Number.isFinite(this.rate)) this.rate = Math.max(this.rate * RATE_AFTER_THROTTLE, MIN_RATE);
 		// Before any success there is no rate to start from: the pause and the smaller limit do.
-		else if (this.accepted > 0) this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
+		else if (this.accepted > 1) this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
 	}
 
-	/** Requests per second Concur accepted since the first request started. */
+	/**
+	 * Requests per second Concur accepted since the first success: timed from then so that the
+	 * first request's token fetch does not count as sending.
+	 */
 	private acceptedRate(now: number): number {
-		const elapsed = now - (this.firstStartAt ?? now);
-		return elapsed > 0 ? (this.accepted * 1000) / elapsed : 0;
+		const elapsed = now - (this.firstSuccessAt ?? now);
+		return elapsed > 0 ? ((this.accepted - 1) * 1000) / elapsed : 0;
 	}
 }
