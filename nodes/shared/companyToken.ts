@@ -9,9 +9,14 @@ import { describeNetworkFailure, networkCode } from './retryPolicy';
 /** The hidden credential fields the token request fills in; n8n saves them with the credential. */
 export interface TokenFields extends IDataObject {
 	accessToken: string;
-	issuedRefreshToken: string;
+	/**
+	 * Only when Concur issued a new refresh token. n8n saves the fields returned over the credential as
+	 * stored at that moment, so an unchanged refresh token left out never overwrites a newer one that
+	 * another n8n process saved meanwhile.
+	 */
+	issuedRefreshToken?: string;
 	/** Fingerprint of the pasted request or refresh token that `issuedRefreshToken` descends from. */
-	lineage: string;
+	lineage?: string;
 	geolocation: string;
 	expiresAt: number;
 	issuedAt: number;
@@ -73,8 +78,6 @@ export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'],
 	if (credentials.authentication === 'accessToken') {
 		return {
 			accessToken: String(credentials.pastedAccessToken ?? ''),
-			issuedRefreshToken: '',
-			lineage: '',
 			geolocation: configuredOrigin(credentials),
 			expiresAt: 0,
 			issuedAt: Date.now(),
@@ -164,11 +167,10 @@ async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentia
 		const correlationId = String(response.headers?.['concur-correlationid'] ?? '');
 		if (status === 200 && typeof body?.access_token === 'string') {
 			const now = Date.now();
-			const refreshToken = typeof body.refresh_token === 'string' ? body.refresh_token : String(form.refresh_token ?? '');
+			const issued = typeof body.refresh_token === 'string' && grant !== 'clientCredentials' && body.refresh_token !== form.refresh_token;
 			return {
 				accessToken: body.access_token,
-				issuedRefreshToken: grant === 'clientCredentials' ? '' : refreshToken,
-				lineage: source,
+				...(issued ? { issuedRefreshToken: body.refresh_token as string, lineage: source } : {}),
 				geolocation: toOrigin(String(body.geolocation ?? '')) || origin,
 				expiresAt: now + (Number(body.expires_in) || 3600) * 1000,
 				issuedAt: now,

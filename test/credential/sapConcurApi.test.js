@@ -40,7 +40,7 @@ describe('authentication types', () => {
 		const credentials = credentialFor(sim, { authentication: 'clientCredentials' });
 		expect((await listQueue(credentials)).outputs[0]).toHaveLength(2);
 		expect(sim.state.stats().grants).toMatchObject({ client_credentials: 1 });
-		expect(credentials.data.issuedRefreshToken).toBe('');
+		expect(credentials.data.issuedRefreshToken ?? '').toBe('');
 	});
 
 	test('a pasted access token is used as is', async () => {

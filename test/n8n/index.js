@@ -79,6 +79,11 @@ class CredentialStore {
 		this.updates++;
 	}
 
+	/** What n8n saves after a preAuthentication: the fields it returned, over the credential as stored now. */
+	saveOutput(output) {
+		this.save({ ...this.data, ...output });
+	}
+
 	/** The ICredentialsHelper n8n-core calls. */
 	helper() {
 		const store = this;
@@ -104,9 +109,8 @@ class CredentialStore {
 				const output = await type.preAuthentication.call(helpers, credentials);
 				if (output[expirable.name] === undefined) return undefined;
 				if (!node.credentials) return undefined;
-				const updated = Object.assign(credentials, output);
-				store.save(updated);
-				return updated;
+				store.saveOutput(output);
+				return Object.assign(credentials, output);
 			},
 			async authenticate(credentials, _typeName, requestOptions) {
 				if (typeof type.authenticate === 'function') return await type.authenticate(credentials, requestOptions);

