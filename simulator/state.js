@@ -226,7 +226,7 @@ class SimulatorState {
 	// Deliveries
 
 	recordDelivery(userId, body, correlationId) {
-		this.messages.push({ userId, sessionId: body.sessionId, templateId: body.templateId, context: body.context, correlationId });
+		this.messages.push({ userId, sessionId: body.sessionId, templateId: body.templateId, context: body.context, correlationId, receivedAt: Date.now() });
 		const key = JSON.stringify([userId, body.sessionId, body.templateId, body.context]);
 		this.deliveryCounts.set(key, (this.deliveryCounts.get(key) ?? 0) + 1);
 	}

@@ -13,7 +13,7 @@ test('200 with no body, correlation id echoed, the delivery recorded', async () 
 	const response = await send(sim, { headers: { 'concur-correlationid': 'my-id' } });
 	expect(response).toMatchObject({ status: 200, text: '' });
 	expect(response.headers['concur-correlationid']).toBe('my-id');
-	expect(sim.state.stats().messages).toEqual([{ userId: sim.credentials.userIds[0], sessionId: 's-1', templateId: 't-1', context: { url: 'https://www.example.com/a' }, correlationId: 'my-id' }]);
+	expect(sim.state.stats().messages).toEqual([{ userId: sim.credentials.userIds[0], sessionId: 's-1', templateId: 't-1', context: { url: 'https://www.example.com/a' }, correlationId: 'my-id', receivedAt: expect.any(Number) }]);
 });
 
 test('the same message twice is counted as a duplicate', async () => {
