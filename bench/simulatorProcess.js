@@ -15,6 +15,7 @@ async function startSimulatorProcess() {
 	};
 	const remote = {
 		url,
+		control,
 		credentials: undefined,
 		async reset(seed, config) {
 			remote.credentials = (await control('POST', '/reset', { seed })).credentials;
