@@ -15,6 +15,7 @@ async function startSimulatorProcess() {
 	};
 	const remote = {
 		url,
+		pid: child.pid,
 		control,
 		credentials: undefined,
 		async reset(seed, config) {
