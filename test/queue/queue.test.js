@@ -8,11 +8,13 @@ const { setTimeout: pause } = require('node:timers/promises');
 const { startCluster } = require('./cluster');
 const { notifyScenario, createCredential, finishedExecutions } = require('./notifyScenario');
 
-const SEQUENTIAL = 12;
+const SEQUENTIAL = 24;
 const AT_ONCE = 20;
-const ROUNDS = 5;
-const STEADY = { perSecond: 2, seconds: 45, tokenTtlSeconds: 5 };
-const COLD_ROUNDS = 3;
+const ROUNDS = 10;
+const REVOKED_ROUNDS = 5;
+// The issue ran this one for 3 minutes; 90 s keeps the suite within minutes.
+const STEADY = { perSecond: 2, seconds: 90, tokenTtlSeconds: 5 };
+const COLD_ROUNDS = 4;
 const FAILED_NOTIFICATIONS = 10;
 
 let cluster;
@@ -33,16 +35,12 @@ function check(label, outcome, expiries) {
 	expect(outcome.grants).toBeLessThanOrEqual(expiries + cluster.workers);
 }
 
-const sum = (outcomes) => {
-	const total = { perWorker: {} };
-	for (const outcome of outcomes) {
-		for (const [key, value] of Object.entries(outcome)) {
-			if (key === 'perWorker') for (const [worker, n] of Object.entries(value)) total.perWorker[worker] = (total.perWorker[worker] ?? 0) + n;
-			else total[key] = (total[key] ?? 0) + value;
-		}
-	}
-	return total;
-};
+/** Outcomes added up, field by field (the counts by worker and by webhook answer too). */
+const sum = (outcomes) =>
+	outcomes.reduce((total, outcome) => {
+		for (const [key, value] of Object.entries(outcome)) total[key] = typeof value === 'object' ? sum([total[key] ?? {}, value]) : (total[key] ?? 0) + value;
+		return total;
+	}, {});
 
 /** `rounds` times: the tokens expire, then `AT_ONCE` executions start together. */
 async function bursts(label, rounds) {
@@ -98,18 +96,17 @@ describe.each(rotations)('%s', (rotationLabel, rotation) => {
 		for (let round = 0; round < COLD_ROUNDS; round++) {
 			const scenario = await notifyScenario(cluster, `cold start ${round + 1}, ${rotationLabel}`);
 			await Promise.all(Array.from({ length: AT_ONCE }, () => scenario.execute()));
-			const outcome = await scenario.outcome();
-			// Each round: one first token, one more per worker at most.
-			expect(outcome.grants).toBeLessThanOrEqual(1 + cluster.workers);
-			outcomes.push(outcome);
+			outcomes.push(await scenario.outcome());
 		}
 		check(`cold start, ${rotationLabel}`, sum(outcomes), COLD_ROUNDS);
+		// Each round: one first token, one more per worker at most.
+		expect(outcomes.map((o) => o.grants).filter((grants) => grants > 1 + cluster.workers)).toEqual([]);
 	});
 });
 
-test(`rotation never: ${ROUNDS} rounds of ${AT_ONCE} at once after the server revoked the access tokens early`, async () => {
+test(`rotation never: ${REVOKED_ROUNDS} rounds of ${AT_ONCE} at once after the server revoked the access tokens early`, async () => {
 	await configure({ rotation: 'never', oldRefreshTokenValid: false });
-	check('revoked early, rotation never', await bursts('revoked early, rotation never', ROUNDS), ROUNDS);
+	check('revoked early, rotation never', await bursts('revoked early, rotation never', REVOKED_ROUNDS), REVOKED_ROUNDS);
 });
 
 describe('the trigger in queue mode (the failed-callout alert example)', () => {
