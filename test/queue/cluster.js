@@ -89,7 +89,7 @@ async function startCluster() {
 			if (child.exitCode !== null || child.signalCode !== null) continue;
 			const exited = new Promise((resolve) => child.once('exit', resolve));
 			killGroup(child, 'SIGTERM');
-			if (!(await Promise.race([exited.then(() => true), pause(20_000).then(() => false)]))) {
+			if (!(await Promise.race([exited.then(() => true), pause(20_000, false, { ref: false })]))) {
 				killGroup(child, 'SIGKILL');
 				await exited;
 			}
