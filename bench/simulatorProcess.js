@@ -15,6 +15,8 @@ async function startSimulatorProcess() {
 	};
 	const remote = {
 		url,
+		pid: child.pid,
+		control,
 		credentials: undefined,
 		async reset(seed, config) {
 			remote.credentials = (await control('POST', '/reset', { seed })).credentials;

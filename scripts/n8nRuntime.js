@@ -215,4 +215,4 @@ async function apiKey(url, cookie) {
 	return (await response.json()).data.rawApiKey;
 }
 
-module.exports = { N8N_VERSION, OWNER, ensureN8n, installPack, n8nCli, importIntoN8n, simulatorCredential, exampleFiles, startN8n, waitUntilReady, ownerSession, apiKey, node24, root };
+module.exports = { N8N_VERSION, OWNER, ensureN8n, installPack, n8nEnv, n8nBin, n8nCli, importIntoN8n, simulatorCredential, exampleFiles, startN8n, waitUntilReady, ownerSession, apiKey, node24, root };

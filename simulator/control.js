@@ -37,6 +37,8 @@ function handleControl(state, method, path, body) {
 		case 'POST /_sim/refresh-tokens/expire':
 			state.expireRefreshTokens();
 			return json(200, { expired: true });
+		case 'GET /_sim/secrets':
+			return json(200, { secrets: state.secrets() });
 		case 'GET /_sim/stats':
 			return json(200, state.stats());
 		case 'POST /_sim/stats/reset':

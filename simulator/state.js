@@ -147,6 +147,11 @@ class SimulatorState {
 		for (const entry of this.refreshTokens.values()) entry.valid = false;
 	}
 
+	/** Every secret this simulator handed out since its start, for scans that must not find them. */
+	secrets() {
+		return [this.credentials.clientSecret, this.credentials.userPassword, ...this.requestTokens.keys(), ...this.refreshTokens.keys(), ...this.accessTokens.keys()];
+	}
+
 	// The FAILED queue
 
 	/** `count`, or `{ count }`, or `{ notifications: [partial, ...] }`; returns the added ones. */

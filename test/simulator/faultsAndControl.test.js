@@ -141,3 +141,11 @@ test('the control API drives the same state over HTTP', async () => {
 	await control('POST', '/reset', {});
 	expect((await control('GET', '/state')).json).toMatchObject({ queue: 2, config: { rotation: 'never' } });
 });
+
+test('the control API lists every secret handed out, for secret scans', async () => {
+	const { sim } = ctx;
+	const issued = await accessToken(sim);
+	const { requestToken } = (await call(`${sim.url}/_sim/request-tokens`, { method: 'POST' })).json;
+	const { secrets } = (await call(`${sim.url}/_sim/secrets`)).json;
+	expect(secrets).toEqual(expect.arrayContaining([sim.credentials.clientSecret, sim.credentials.requestToken, sim.credentials.refreshToken, requestToken, issued]));
+});
