@@ -81,6 +81,20 @@ test('overlapping polls (n8n does not prevent them) never emit a notification tw
 	expect(new Set(ids).size).toBe(6);
 });
 
+test('Delete When Emitted: a notification already gone when deleted (404) counts as acknowledged', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { acknowledge: 'delete' });
+	// Another poll's retry deletes it between this poll's list and its delete.
+	const [gone] = queueIds(sim);
+	sim.events.on('answer', function onList(method) {
+		if (method !== 'GET') return;
+		sim.events.off('answer', onList);
+		sim.state.deleteNotification(gone);
+	});
+	const items = await n8n.poll();
+	expect(items.map((item) => item.json.acknowledged)).toEqual([true, true, true]);
+});
+
 test('a NotificationURI on a foreign host is never called with the token', async () => {
 	const { sim } = ctx;
 	sim.state.setConfig({ calloutHost: 'https://evil.example.com' });
