@@ -4,8 +4,12 @@
 // at several offsets after the simulator answered a poll, then restarted on the same database.
 const { createInstance, runtime } = require('./instance');
 
-/** Offsets after the poll's answer; the issue measured losses at 21 and 81 ms. */
-const KILL_OFFSETS_MS = [0, 10, 20, 40, 80, 160];
+/**
+ * Offsets after the poll's answer; the issue measured losses at 21 and 81 ms. Three, because n8n
+ * 2.41 restarted after a SIGKILL runs no poll, not even on activation, for about 2 minutes after the
+ * kill (measured): each round costs that long.
+ */
+const KILL_OFFSETS_MS = [0, 20, 80];
 /** Small, so the test does not wait hours; long enough for a run to delete what it got. */
 const WINDOW_HOURS = 0.01;
 const WINDOW_MS = WINDOW_HOURS * 3_600_000;
@@ -140,7 +144,7 @@ test('n8n killed right after a poll, then restarted: every notification is handl
 	// Polls until the queue is empty: the re-emit window brings back what the kills lost.
 	await startServer();
 	progress('restarted; polling until the queue is empty');
-	const deadline = Date.now() + 3 * WINDOW_MS + 60_000;
+	const deadline = Date.now() + 3 * WINDOW_MS + 180_000;
 	while (sim.state.listNotifications().length && Date.now() < deadline) {
 		await waitFor(() => !sim.state.listNotifications().length || Date.now() > deadline, WINDOW_MS / 3, 'an empty queue').catch(() => {});
 		if (sim.state.listNotifications().length) await poll(seen);
