@@ -3,6 +3,7 @@ const http = require('node:http');
 const { randomUUID } = require('node:crypto');
 
 const { handleDelete, handleList } = require('./calloutNotifications');
+const { reportAnswers } = require('./answers');
 const { handleControl } = require('./control');
 const { playFault, rateLimited } = require('./faults');
 const { json, readBody, send, sleep } = require('./http');
@@ -89,6 +90,7 @@ async function startSimulator({ port = 0, secondaryPort = 0, seed = 1, failedNot
 		});
 		return server;
 	});
+	const events = reportAnswers(servers);
 	state.urls.primary = `http://${host}:${await listen(servers[0], port, host)}`;
 	state.urls.secondary = `http://${host}:${await listen(servers[1], secondaryPort, host)}`;
 	// Seed the queue once the URLs are known, so the NotificationURIs point at this simulator.
@@ -98,6 +100,8 @@ async function startSimulator({ port = 0, secondaryPort = 0, seed = 1, failedNot
 		url: state.urls.primary,
 		secondaryUrl: state.urls.secondary,
 		state,
+		/** 'request' and 'answer' events, for tests in this process (simulator/answers.js). */
+		events,
 		get credentials() {
 			return { ...state.credentials, allowedContextDomains: state.config.allowedContextDomains };
 		},

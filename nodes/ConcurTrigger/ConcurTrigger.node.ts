@@ -2,10 +2,15 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { fetchFailedNotifications, responseFormatProperty, type ResponseFormat } from '../ConcurNotify/operations/getManyFailedNotifications';
-import type { CalloutNotification } from '../shared/calloutNotifications';
 import { ConcurClient, CREDENTIAL_NAME, DEFAULT_RETRY } from '../shared/transport';
 import { planPoll, type EmittedState } from './emittedState';
-import { acknowledge } from './acknowledge';
+import { acknowledge, retryDeletes } from './acknowledge';
+
+/**
+ * Long enough for a run to alert and delete what it handled (seconds, minutes when it queues or
+ * retries), short enough that a notification lost to an n8n crash comes back within the hour.
+ */
+const RE_EMIT_AFTER_HOURS = 1;
 
 export class ConcurTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -96,9 +101,10 @@ export class ConcurTrigger implements INodeType {
 						displayName: 'Re-Emit Unacknowledged After (Hours)',
 						name: 'reEmitAfterHours',
 						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 0,
-						description: 'Emit a notification again if it is still in the queue this long after it was emitted, so a failed run is not a silent loss. 0 turns this off.',
+						typeOptions: { minValue: 0, numberPrecision: 2 },
+						default: RE_EMIT_AFTER_HOURS,
+						description:
+							'Acknowledge = None: emit a notification again if it is still in the queue this long after it was emitted, so a failed run or an n8n crash is not a silent loss. Keep it longer than the workflow takes to delete what it handled. 0 turns this off.',
 					},
 					{ ...responseFormatProperty(), displayOptions: undefined },
 				],
@@ -129,18 +135,21 @@ export class ConcurTrigger implements INodeType {
 
 		const state = this.getWorkflowStaticData('node') as EmittedState;
 		const startWith = this.getNodeParameter('startWith', 'all') as 'all' | 'new';
+		const acknowledgeMode = this.getNodeParameter('acknowledge', 'none') as 'none' | 'delete';
 		const firstPoll = !state.started;
 		const plan = planPoll(state, queue, candidates, {
 			startWith,
+			acknowledge: acknowledgeMode,
 			maxItems: options.maxItems ?? 100,
-			reEmitAfterMs: (options.reEmitAfterHours ?? 0) * 3_600_000,
+			reEmitAfterMs: (options.reEmitAfterHours ?? RE_EMIT_AFTER_HOURS) * 3_600_000,
 			now: Date.now(),
 		});
 		// Committed before any await: n8n does not prevent overlapping polls, and one that starts
 		// while this one acknowledges must already see these notifications as emitted.
 		Object.assign(state, plan.next);
-		const items: IDataObject[] =
-			this.getNodeParameter('acknowledge', 'none') === 'delete' ? await acknowledge(client, plan.due) : (plan.due as CalloutNotification[]);
+		const failedRetries = await retryDeletes(client, plan.retryDelete);
+		for (const [id, error] of Object.entries(failedRetries)) this.logger.warn(`Concur Trigger: deleting notification ${id} failed again: ${error}`);
+		const items: IDataObject[] = acknowledgeMode === 'delete' ? await acknowledge(client, plan.due) : plan.due;
 		if (items.length) return [this.helpers.returnJsonArray(items)];
 		// "Only New" must remember its baseline, and n8n saves static data only when a poll emits:
 		// the first poll therefore starts one execution with no items.

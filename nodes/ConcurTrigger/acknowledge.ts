@@ -6,7 +6,7 @@ import { DEFAULT_RETRY, type ConcurClient } from '../shared/transport';
 /**
  * "Delete When Emitted": deletes each notification before it is emitted (at-most-once). A failed
  * delete, or a URI off the credential's Concur hosts (never called with the token), is reported on
- * the item; the notification is still emitted once.
+ * the item; the notification is still emitted once, and later polls retry a failed delete.
  */
 export async function acknowledge(client: ConcurClient, due: CalloutNotification[]): Promise<IDataObject[]> {
 	const results: IDataObject[] = [];
@@ -15,12 +15,32 @@ export async function acknowledge(client: ConcurClient, due: CalloutNotification
 			results.push({ ...notification, acknowledged: false, acknowledgeError: `Not deleted: ${notification.uri} is not on one of the credential's Concur hosts` });
 			continue;
 		}
-		try {
-			await client.request({ method: 'DELETE', url: notification.uri }, DEFAULT_RETRY, { action: 'Deleting the failed notification' });
-			results.push({ ...notification, acknowledged: true });
-		} catch (error) {
-			results.push({ ...notification, acknowledged: false, acknowledgeError: (error as Error).message });
-		}
+		const error = await deleteNotification(client, notification);
+		results.push(
+			error === undefined
+				? { ...notification, acknowledged: true }
+				: { ...notification, acknowledged: false, acknowledgeError: `${error}. Later polls retry the delete and do not emit this notification again.` },
+		);
 	}
 	return results;
+}
+
+/** Retries the deletes that failed on earlier polls; returns what still failed, by notification id. */
+export async function retryDeletes(client: ConcurClient, pending: CalloutNotification[]): Promise<Record<string, string>> {
+	const failures: Record<string, string> = {};
+	for (const notification of pending.filter((n) => client.isConcurUrl(n.uri))) {
+		const error = await deleteNotification(client, notification);
+		if (error !== undefined) failures[notification.id] = error;
+	}
+	return failures;
+}
+
+/** Deletes one notification; a 404 means it is already gone (an overlapping poll's retry deleted it). */
+async function deleteNotification(client: ConcurClient, notification: CalloutNotification): Promise<string | undefined> {
+	try {
+		await client.request({ method: 'DELETE', url: notification.uri }, DEFAULT_RETRY, { action: 'Deleting the failed notification' });
+		return undefined;
+	} catch (error) {
+		return (error as { httpCode?: string }).httpCode === '404' ? undefined : (error as Error).message;
+	}
 }

@@ -1,46 +1,73 @@
 import type { CalloutNotification } from '../shared/calloutNotifications';
 
 /**
- * What the trigger remembers between polls, in the node's static data: when each notification
- * still in Concur's queue was emitted. Pruned against every fetched queue, so it never holds more
- * entries than the queue. n8n saves it only when a poll emits.
+ * When a notification still in Concur's queue was emitted: first and last time (ms since epoch)
+ * and how many times. A count of 0 is the "Only New" baseline: seen at start, never emitted.
+ * A tuple, not an object: one entry per queued notification is kept in the static data.
+ */
+export type Emission = [firstMs: number, lastMs: number, count: number];
+
+/**
+ * What the trigger remembers between polls, in the node's static data. Pruned against every
+ * fetched queue, so it never holds more entries than the queue. n8n saves it only when a poll emits.
  */
 export interface EmittedState {
 	/** Set once the first poll has run; "Only New" treats the queue seen then as the baseline. */
 	started?: boolean;
-	/** Notification id -> when it was emitted (ms since epoch). */
-	emitted?: Record<string, number>;
+	/** Notification id -> its emission; a plain number (ms) is one emission saved by version 0.x. */
+	emitted?: Record<string, Emission | number>;
 }
+
+/** A notification as emitted: how many times so far, and when first. */
+export type EmittedNotification = CalloutNotification & { emittedCount: number; firstEmittedAt: string };
 
 export interface PollPlan {
 	/** What to emit now, oldest first. */
-	due: CalloutNotification[];
+	due: EmittedNotification[];
+	/** "Delete When Emitted": emitted earlier and still queued, so their delete failed; not emitted again. */
+	retryDelete: CalloutNotification[];
 	/** The state to keep once they are emitted. */
-	next: Required<EmittedState>;
+	next: { started: true; emitted: Record<string, Emission> };
 }
 
 export interface PollRules {
 	startWith: 'all' | 'new';
+	acknowledge: 'none' | 'delete';
 	maxItems: number;
-	/** 0 = never emit a notification twice. */
+	/** "None" only: emit again what is still queued this long after its last emission; 0 = never. */
 	reEmitAfterMs: number;
 	now: number;
 }
 
+const asEmission = (saved: Emission | number): Emission => (typeof saved === 'number' ? [saved, saved, 1] : saved);
+
 /**
  * Decides what a poll emits from the whole fetched queue (oldest first) and the candidates that
- * pass the filters. Pure: the caller commits `next` only after the fetch and the emits succeed.
+ * pass the filters. Pure: the caller commits `next` before anything else can interleave.
  */
 export function planPoll(state: EmittedState, queue: CalloutNotification[], candidates: CalloutNotification[], rules: PollRules): PollPlan {
 	const inQueue = new Set(queue.map((n) => n.id));
-	const emitted = Object.fromEntries(Object.entries(state.emitted ?? {}).filter(([id]) => inQueue.has(id)));
+	const emitted: Record<string, Emission> = {};
+	for (const [id, saved] of Object.entries(state.emitted ?? {})) if (inQueue.has(id)) emitted[id] = asEmission(saved);
 	if (!state.started && rules.startWith === 'new') {
-		for (const n of queue) emitted[n.id] = rules.now;
-		return { due: [], next: { started: true, emitted } };
+		for (const n of queue) emitted[n.id] = [rules.now, rules.now, 0];
+		return { due: [], retryDelete: [], next: { started: true, emitted } };
 	}
-	const isDue = (n: CalloutNotification) =>
-		emitted[n.id] === undefined || (rules.reEmitAfterMs > 0 && rules.now - emitted[n.id] >= rules.reEmitAfterMs);
+	const reEmit = rules.acknowledge === 'none' && rules.reEmitAfterMs > 0;
+	const isDue = (n: CalloutNotification) => {
+		const emission = emitted[n.id];
+		if (!emission) return true;
+		const [, lastMs, count] = emission;
+		return reEmit && count > 0 && rules.now - lastMs >= rules.reEmitAfterMs;
+	};
 	const due = candidates.filter(isDue).slice(0, rules.maxItems);
-	for (const n of due) emitted[n.id] = rules.now;
-	return { due, next: { started: true, emitted } };
+	const dueIds = new Set(due.map((n) => n.id));
+	const retryDelete =
+		rules.acknowledge === 'delete' ? candidates.filter((n) => !dueIds.has(n.id) && (emitted[n.id]?.[2] ?? 0) > 0) : [];
+	const emittedNow = due.map((n): EmittedNotification => {
+		const [firstMs, , count] = emitted[n.id] ?? [rules.now, rules.now, 0];
+		emitted[n.id] = [firstMs, rules.now, count + 1];
+		return { ...n, emittedCount: count + 1, firstEmittedAt: new Date(firstMs).toISOString() };
+	});
+	return { due: emittedNow, retryDelete, next: { started: true, emitted } };
 }

@@ -81,6 +81,20 @@ test('overlapping polls (n8n does not prevent them) never emit a notification tw
 	expect(new Set(ids).size).toBe(6);
 });
 
+test('Delete When Emitted: a notification already gone when deleted (404) counts as acknowledged', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { acknowledge: 'delete' });
+	// Another poll's retry deletes it between this poll's list and its delete.
+	const [gone] = queueIds(sim);
+	sim.events.on('answer', function onList(method) {
+		if (method !== 'GET') return;
+		sim.events.off('answer', onList);
+		sim.state.deleteNotification(gone);
+	});
+	const items = await n8n.poll();
+	expect(items.map((item) => item.json.acknowledged)).toEqual([true, true, true]);
+});
+
 test('a NotificationURI on a foreign host is never called with the token', async () => {
 	const { sim } = ctx;
 	sim.state.setConfig({ calloutHost: 'https://evil.example.com' });
@@ -91,16 +105,79 @@ test('a NotificationURI on a foreign host is never called with the token', async
 	expect(sim.state.stats().requests.calloutDelete).toBe(0);
 });
 
-test('Re-emit Unacknowledged After: a notification still queued that long after emission comes again', async () => {
-	const { sim } = ctx;
-	const n8n = installation(sim, { options: { reEmitAfterHours: 2 } });
-	const first = await n8n.ids();
-	expect(await n8n.poll()).toBeNull();
-	// Two hours pass for one of them.
+/** Moves a notification's saved emission `ms` into the past, as if n8n restarted that much later. */
+function age(n8n, id, ms) {
 	n8n.restart();
-	n8n.workflowState.staticData.emitted[first[0]] -= 2 * 3_600_000;
-	expect(await n8n.ids()).toEqual([first[0]]);
+	const { staticData } = n8n.workflowState;
+	const [firstMs, lastMs, count] = staticData.emitted[id];
+	staticData.emitted[id] = [firstMs - ms, lastMs - ms, count];
+}
+
+const HOUR = 3_600_000;
+
+test('Re-emit Unacknowledged After is on by default (1 hour): still queued then, emitted again with its count, never before', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim);
+	const first = await n8n.poll();
+	expect(first.map((item) => item.json)).toEqual(first.map((item) => expect.objectContaining({ emittedCount: 1, firstEmittedAt: expect.stringMatching(/Z$/) })));
+	const [id] = first.map((item) => item.json.id);
+	const firstEmittedAt = first[0].json.firstEmittedAt;
+	age(n8n, id, HOUR - 60_000);
 	expect(await n8n.poll()).toBeNull();
+	age(n8n, id, 60_000);
+	const again = await n8n.poll();
+	expect(again.map((item) => item.json)).toEqual([expect.objectContaining({ id, emittedCount: 2, firstEmittedAt: new Date(Date.parse(firstEmittedAt) - HOUR).toISOString() })]);
+	expect(await n8n.poll()).toBeNull();
+});
+
+test('Re-emit Unacknowledged After 0 turns it off; Delete When Emitted never re-emits', async () => {
+	const { sim } = ctx;
+	for (const parameters of [{ options: { reEmitAfterHours: 0 } }, { acknowledge: 'delete' }]) {
+		sim.state.clearNotifications();
+		sim.state.addNotifications(2);
+		// Deletes fail for good: the notifications stay queued.
+		sim.state.addFault({ endpoint: 'calloutDelete', kind: 'redirect', rate: 1 });
+		const n8n = installation(sim, parameters);
+		const [item] = await n8n.poll();
+		age(n8n, item.json.id, 48 * HOUR);
+		expect(await n8n.poll()).toBeNull();
+		sim.state.clearFaults();
+	}
+});
+
+test('state saved by an earlier version ({ id: ms }) is read: recent ids stay quiet, old ones come again once', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim);
+	const [recent, old, gone] = queueIds(sim);
+	const now = Date.now();
+	n8n.workflowState.staticData = { started: true, emitted: { [recent]: now - 60_000, [old]: now - 2 * HOUR, removed: now } };
+	sim.state.deleteNotification(gone);
+	const items = await n8n.poll();
+	expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: old, emittedCount: 2, firstEmittedAt: new Date(now - 2 * HOUR).toISOString() })]);
+	expect(Object.keys(n8n.workflowState.staticData.emitted).sort()).toEqual([recent, old].sort());
+	expect(await n8n.poll()).toBeNull();
+});
+
+test('Delete When Emitted: a failed delete is said on the item and retried by later polls, which do not emit it again', async () => {
+	const { sim } = ctx;
+	const n8n = installation(sim, { acknowledge: 'delete' });
+	sim.state.addFault({ endpoint: 'calloutDelete', kind: 'redirect', next: 1 });
+	const items = await n8n.poll();
+	const failed = items.filter((item) => !item.json.acknowledged);
+	expect(failed).toHaveLength(1);
+	expect(failed[0].json.acknowledgeError).toMatch(/Later polls retry the delete and do not emit this notification again/);
+	expect(queueIds(sim)).toEqual([failed[0].json.id]);
+	n8n.restart();
+	expect(await n8n.poll()).toBeNull();
+	expect(queueIds(sim)).toEqual([]);
+	// A retry that fails again is retried again.
+	const [added] = sim.state.addNotifications(1);
+	sim.state.addFault({ endpoint: 'calloutDelete', kind: 'redirect', next: 2 });
+	expect(await n8n.ids()).toEqual([added.id]);
+	expect(await n8n.poll()).toBeNull();
+	expect(queueIds(sim)).toEqual([added.id]);
+	expect(await n8n.poll()).toBeNull();
+	expect(queueIds(sim)).toEqual([]);
 });
 
 test('Max Items per Poll works through a backlog, oldest first', async () => {
