@@ -110,6 +110,7 @@ export class ConcurClient {
 		};
 		const firstTryAt = Date.now();
 		let refreshed = false;
+		let triedNewerStored = false;
 		let refresh: IAdditionalCredentialOptions | undefined;
 		let siblingWaits = 0;
 		for (let attempt = 1; ; attempt++) {
@@ -120,7 +121,9 @@ export class ConcurClient {
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
 			let failure: NodeApiError;
-			const credentialOptions = refresh;
+			// The stored credential, read for each attempt (as n8n would), so that a 401 can tell
+			// whether the refused token is still the stored one or another process replaced it.
+			const credentialOptions = refresh ?? this.credentialOptions(await this.ctx.getCredentials(CREDENTIAL_NAME));
 			refresh = undefined;
 			try {
 				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -137,8 +140,12 @@ export class ConcurClient {
 					return { statusCode: status, body: response.body, headers, correlationId: responseCorrelationId, attempts: attempt };
 				}
 				if ((status === 401 || status === 403) && !refreshed) {
-					refreshed = true;
-					refresh = await this.refreshOptions(sentAt);
+					// Once, the token another process saved meanwhile; then a refresh of our own.
+					// n8n wrote the token it fetched, if it had to, into the credential data it was given.
+					const sentToken = credentialOptions.credentialsDecrypted?.data?.accessToken;
+					refresh = await this.refreshOptions(triedNewerStored ? undefined : sentToken);
+					triedNewerStored ||= refresh === undefined;
+					refreshed = refresh !== undefined;
 					attempt--;
 					continue;
 				}
@@ -172,21 +179,20 @@ export class ConcurClient {
 	/**
 	 * Options that make n8n run the credential's preAuthentication again, as it does itself after a
 	 * 401, and save what it returns: the stored token is presented as empty, n8n's signal for
-	 * fetching one. None when a token newer than the refused one was saved meanwhile. The
-	 * credential's single-flight makes concurrent refreshes share one token request.
+	 * fetching one. None when the stored token is no longer the refused one (this or another process
+	 * saved a new one meanwhile): the request is then resent with that, and refreshed only if that
+	 * one is refused too (`refusedToken` undefined). The credential's
+	 * single-flight makes concurrent refreshes in this process share one token request.
 	 */
-	private async refreshOptions(sentAt: number): Promise<IAdditionalCredentialOptions | undefined> {
+	private async refreshOptions(refusedToken: unknown): Promise<IAdditionalCredentialOptions | undefined> {
 		const current = await this.ctx.getCredentials(CREDENTIAL_NAME);
-		if (Number(current.issuedAt) > sentAt) return undefined;
+		if (refusedToken !== undefined && current.accessToken && current.accessToken !== refusedToken) return undefined;
+		return this.credentialOptions({ ...current, accessToken: '' });
+	}
+
+	private credentialOptions(data: ICredentialDataDecryptedObject): IAdditionalCredentialOptions {
 		const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
-		return {
-			credentialsDecrypted: {
-				id: reference?.id ?? '',
-				name: reference?.name ?? '',
-				type: CREDENTIAL_NAME,
-				data: { ...current, accessToken: '' },
-			},
-		};
+		return { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data } };
 	}
 
 	/** A 2xx answer whose body could not be read. */
