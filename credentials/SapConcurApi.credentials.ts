@@ -13,6 +13,9 @@ import { DATA_CENTERS, apiOrigin, calloutOrigin, isTrustedUrl, toOrigin, trusted
 
 const CALLOUT_PATH = '/api/platform/notifications/';
 
+/** The HTTP Request node sends request-library options: the target is `uri`, redirects are `followRedirect`. */
+type LegacyRequestOptions = IHttpRequestOptions & { uri?: string; followRedirect?: boolean; followAllRedirects?: boolean };
+
 const show = (...authentication: string[]) => ({ displayOptions: { show: { authentication } } });
 
 /** Filled by preAuthentication and saved by n8n; never shown in the editor. */
@@ -32,6 +35,13 @@ export class SapConcurApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/concur.svg', dark: 'file:../icons/concur.dark.svg' };
 
 	documentationUrl = 'https://developer.concur.com/api-reference/authentication/apidoc.html';
+
+	/** Lists the credential among the HTTP Request node's predefined types, for any other Concur API. */
+	httpRequestNode = {
+		name: 'SAP Concur',
+		docsUrl: 'https://developer.concur.com/api-reference/',
+		apiBaseUrlPlaceholder: 'https://us2.api.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/',
+	};
 
 	properties: INodeProperties[] = [
 		{
@@ -167,26 +177,33 @@ export class SapConcurApi implements ICredentialType {
 
 	/**
 	 * Sends the token only to this credential's Concur hosts, never through a redirect, and gives
-	 * relative requests the host the token lives on.
+	 * relative requests the host the token lives on. A property, not a method: n8n sends the editor
+	 * only a credential's own properties, and the HTTP Request node lists a predefined credential
+	 * type only when the editor sees its `authenticate`.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		const isCallout = (path: string) => path.includes(CALLOUT_PATH);
-		const absolute = /^https?:\/\//i.test(requestOptions.url);
-		const baseURL = requestOptions.baseURL || (absolute ? undefined : isCallout(requestOptions.url) ? calloutOrigin(credentials) : apiOrigin(credentials));
-		const target = absolute ? requestOptions.url : `${toOrigin(baseURL ?? '')}${requestOptions.url}`;
+		const { uri } = requestOptions as LegacyRequestOptions;
+		const url = requestOptions.url ?? uri ?? '';
+		const absolute = /^https?:\/\//i.test(url);
+		const baseURL = requestOptions.baseURL || (absolute ? undefined : isCallout(url) ? calloutOrigin(credentials) : apiOrigin(credentials));
+		const target = absolute ? url : `${toOrigin(baseURL ?? '')}${url}`;
 		if (!isTrustedUrl(credentials, target)) {
 			throw new Error(
 				`Refused to send the SAP Concur token to ${toOrigin(target) || target}: it is not one of this credential's Concur hosts (${[...trustedOrigins(credentials)].join(', ')}). Use a URL from Concur, or change the credential's data centre.`,
 			);
 		}
 		const scheme = isCallout(target) ? String(credentials.calloutAuthScheme || 'Bearer') : 'Bearer';
-		return {
+		const authenticated: LegacyRequestOptions = {
 			...requestOptions,
 			baseURL,
 			disableFollowRedirect: true,
 			headers: { ...requestOptions.headers, Authorization: `${scheme} ${credentials.accessToken}` },
 		};
-	}
+		// The HTTP Request node's request options follow redirects, and n8n would carry the token along.
+		if (uri !== undefined) Object.assign(authenticated, { followRedirect: false, followAllRedirects: false });
+		return authenticated;
+	};
 
 	test: ICredentialTestRequest = {
 		request: {

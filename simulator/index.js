@@ -4,6 +4,7 @@ const { randomUUID } = require('node:crypto');
 
 const { handleDelete, handleList } = require('./calloutNotifications');
 const { reportAnswers } = require('./answers');
+const { handleObject, isObjectPath } = require('./concurObjects');
 const { handleControl } = require('./control');
 const { playFault, rateLimited } = require('./faults');
 const { json, readBody, send, sleep } = require('./http');
@@ -20,6 +21,7 @@ function endpointOf(method, path) {
 	if (method === 'POST' && MESSAGE_PATH.test(path)) return 'messages';
 	if (method === 'GET' && path === CALLOUT_PATH) return 'calloutList';
 	if (method === 'DELETE' && path.startsWith(`${CALLOUT_PATH}/`)) return 'calloutDelete';
+	if (method === 'GET' && isObjectPath(path)) return 'object';
 	return undefined;
 }
 
@@ -32,6 +34,8 @@ function route(state, listener, endpoint, req, url, body, correlationId) {
 			return handleMessage(state, decodeURIComponent(MESSAGE_PATH.exec(url.pathname)[1]), req.headers, body, correlationId);
 		case 'calloutList':
 			return handleList(state, base, req.headers, url.searchParams);
+		case 'object':
+			return handleObject(state, req.headers, url.pathname);
 		default:
 			return handleDelete(state, req.headers, url.pathname.slice(CALLOUT_PATH.length + 1));
 	}

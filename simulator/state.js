@@ -78,7 +78,7 @@ class SimulatorState {
 
 	resetStats() {
 		this.counters = {
-			requests: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0 },
+			requests: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0, object: 0 },
 			grants: { password_authtoken: 0, refresh_token: 0, client_credentials: 0, password: 0 },
 			throttled: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0 },
 			authSchemes: { Bearer: 0, OAuth: 0 },
@@ -165,11 +165,12 @@ class SimulatorState {
 				eventTime: partial.EventDateTime ? Date.parse(`${partial.EventDateTime}Z`) : this.clock,
 				eventType: partial.EventType ?? EVENT_TYPES[objectType === 'EXPRPT' ? this.random.int(2) : 2],
 				objectType,
+				// On the host the notification URIs name, so a workflow can fetch the object from the simulator.
 				objectUri:
 					partial.ObjectURI ??
 					(objectType === 'EXPRPT'
-						? `https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/${this.random.concurId()}`
-						: `https://www.concursolutions.com/api/travelrequest/v1.0/requests/${this.random.concurId()}`),
+						? `${this.calloutBase(this.urls.primary)}/api/expense/expensereport/v1.1/reportfulldetails/${this.random.concurId()}`
+						: `${this.calloutBase(this.urls.primary)}/api/travelrequest/v1.0/requests/${this.random.concurId()}`),
 				context: partial.Context ?? null,
 			};
 		});
