@@ -61,6 +61,8 @@ interface Lineage {
 	inFlight?: { from: string; token: Promise<TokenFields> };
 	/** The last token this process obtained, and the stored grant it was obtained from. */
 	recent?: { from: string; token: TokenFields };
+	/** The refresh token Concur last left valid for this process (issued or kept). */
+	refreshToken?: string;
 }
 
 /** Per process and lineage: the running token request (single-flight) and the last token obtained. */
@@ -89,13 +91,35 @@ export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'],
 	const from = grantState(credentials);
 	if (lineage.inFlight?.from === from) return await lineage.inFlight.token;
 	if (lineage.recent?.from === from && lineage.recent.token.expiresAt > Date.now()) return lineage.recent.token;
-	const token = requestToken(helpers, credentials, from);
+	const token = requestWithFallback(helpers, credentials, from, lineage);
 	lineage.inFlight = { from, token };
 	try {
 		lineage.recent = { from, token: await token };
 		return lineage.recent.token;
 	} finally {
 		if (lineage.inFlight?.token === token) lineage.inFlight = undefined;
+	}
+}
+
+/**
+ * A token request from the stored credential; when Concur refuses its refresh token (108) and this
+ * process holds a different one Concur left valid, that one once. n8n saves a credential without a
+ * lock (it reads the stored fields, then writes them back with the new ones), so another process's
+ * save can put back a refresh token that a rotation here has already replaced.
+ */
+async function requestWithFallback(helpers: IHttpRequestHelper['helpers'], c: Credentials, from: string, lineage: Lineage): Promise<TokenFields> {
+	const fallback = lineage.refreshToken;
+	try {
+		const { fields, refreshToken } = await requestToken(helpers, c, from);
+		lineage.refreshToken = refreshToken;
+		return fields;
+	} catch (error) {
+		const refused = error instanceof ConcurTokenError && error.concurCode === '108';
+		if (!refused || !fallback || fallback === grantFor(c).form.refresh_token) throw error;
+		lineage.refreshToken = undefined;
+		const { fields, refreshToken } = await requestToken(helpers, c, from, fallback);
+		lineage.refreshToken = refreshToken;
+		return fields;
 	}
 }
 
@@ -143,8 +167,15 @@ function grantFor(c: Credentials): { form: Record<string, string>; source: strin
 	};
 }
 
-async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentials, from: string): Promise<TokenFields> {
-	const { form, source, grant } = grantFor(c);
+/** The token request itself; `refreshToken` replaces the stored one. */
+async function requestToken(
+	helpers: IHttpRequestHelper['helpers'],
+	c: Credentials,
+	from: string,
+	refreshToken?: string,
+): Promise<{ fields: TokenFields; refreshToken: string }> {
+	const { form: storedForm, source, grant } = grantFor(c);
+	const form = refreshToken ? { ...storedForm, refresh_token: refreshToken } : storedForm;
 	let origin = toOrigin(String(c.geolocation ?? '')) || configuredOrigin(c);
 	if (!origin) throw new ConcurTokenError('Choose a data centre, or enter a valid Custom Base URL (e.g. https://us2.api.concursolutions.com).');
 	for (let attempt = 1; ; attempt++) {
@@ -167,14 +198,15 @@ async function requestToken(helpers: IHttpRequestHelper['helpers'], c: Credentia
 		const correlationId = String(response.headers?.['concur-correlationid'] ?? '');
 		if (status === 200 && typeof body?.access_token === 'string') {
 			const now = Date.now();
-			const issued = typeof body.refresh_token === 'string' && grant !== 'clientCredentials' && body.refresh_token !== form.refresh_token;
-			return {
+			const valid = grant === 'clientCredentials' ? '' : typeof body.refresh_token === 'string' ? body.refresh_token : String(form.refresh_token ?? '');
+			const fields: TokenFields = {
 				accessToken: body.access_token,
-				...(issued ? { issuedRefreshToken: body.refresh_token as string, lineage: source } : {}),
+				...(valid && valid !== storedForm.refresh_token ? { issuedRefreshToken: valid, lineage: source } : {}),
 				geolocation: toOrigin(String(body.geolocation ?? '')) || origin,
 				expiresAt: now + (Number(body.expires_in) || 3600) * 1000,
 				issuedAt: now,
 			};
+			return { fields, refreshToken: valid };
 		}
 		const details = parseConcurError(body ?? response.body);
 		const redirect = toOrigin(String(body?.geolocation ?? ''));

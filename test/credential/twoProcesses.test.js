@@ -25,9 +25,10 @@ const processes = [loadProcess('worker-1'), loadProcess('worker-2')];
 
 /**
  * One stored credential (the database), seen by each process through its own credential class.
- * The second process's saves land late (a macrotask, or `saveDelayMs`), as a write to a busy
- * database can: the stored token can then be older than the one a process holds in memory, and a
- * save can land after the other process's newer one.
+ * The second process saves as n8n does, reading the stored fields and writing them back with the
+ * new ones, and its write lands `saveDelayMs` later (at least a macrotask), as on a busy database:
+ * the stored token can then be older than the one a process holds in memory, and a save can put
+ * back a refresh token the other process's newer save had replaced.
  */
 function sharedCredential(sim, saveDelayMs = 0) {
 	const database = credentialFor(sim);
@@ -35,7 +36,12 @@ function sharedCredential(sim, saveDelayMs = 0) {
 		const view = Object.create(database);
 		view.type = new SapConcurApi();
 		Object.defineProperty(view, 'data', { get: () => database.data, set: (data) => (database.data = data) });
-		if (worker === 1) view.saveOutput = (output) => setTimeout(() => database.saveOutput(output), saveDelayMs);
+		if (worker === 1) {
+			view.saveOutput = (output) => {
+				const stored = { ...database.data };
+				setTimeout(() => database.save({ ...stored, ...output }), saveDelayMs);
+			};
+		}
 		return view;
 	});
 }
@@ -79,7 +85,7 @@ test.each([
 ])('rotation %s (old refresh token valid: %s): executions on both processes at once after each expiry', async (rotation, oldRefreshTokenValid) => {
 	const { sim } = ctx;
 	sim.state.setConfig({ rotation, oldRefreshTokenValid, latency: { fixedMs: 5, jitterMs: 5 } });
-	const credentials = sharedCredential(sim);
+	const credentials = sharedCredential(sim, 10);
 	const runs = [];
 	for (let round = 0; round < 5; round++) {
 		sim.state.expireAccessTokens();
