@@ -109,18 +109,18 @@ export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'],
  */
 async function requestWithFallback(helpers: IHttpRequestHelper['helpers'], c: Credentials, from: string, lineage: Lineage): Promise<TokenFields> {
 	const fallback = lineage.refreshToken;
-	try {
-		const { fields, refreshToken } = await requestToken(helpers, c, from);
-		lineage.refreshToken = refreshToken;
-		return fields;
-	} catch (error) {
-		const refused = error instanceof ConcurTokenError && error.concurCode === '108';
-		if (!refused || !fallback || fallback === grantFor(c).form.refresh_token) throw error;
-		lineage.refreshToken = undefined;
-		const { fields, refreshToken } = await requestToken(helpers, c, from, fallback);
-		lineage.refreshToken = refreshToken;
-		return fields;
-	}
+	const first = await requestToken(helpers, c, from).catch((error: unknown) => error as Error);
+	const refused = first instanceof ConcurTokenError && first.concurCode === '108';
+	const retry = refused && fallback && fallback !== grantFor(c).form.refresh_token;
+	const answer = retry
+		? await requestToken(helpers, c, from, fallback).catch((error: unknown) => {
+				lineage.refreshToken = undefined;
+				return error as Error;
+			})
+		: first;
+	if (answer instanceof Error) throw answer;
+	lineage.refreshToken = answer.refreshToken;
+	return answer.fields;
 }
 
 /** How long a refused request waits for another process's newer token to be saved. */
