@@ -94,7 +94,7 @@ test('the model calls the Concur Notify tool, and Concur receives exactly that m
 	expect(error).toBeUndefined();
 	toldTheModel = model.requests[0].body.tools;
 	expect(n8n.sim.state.stats().messages).toEqual([
-		{ userId: ANA, sessionId: 'trip-2001', templateId: 'visa-required', context: { url: 'https://www.example.com/visa', destination: 'Lisbon' }, correlationId: expect.any(String) },
+		{ userId: ANA, sessionId: 'trip-2001', templateId: 'visa-required', context: { url: 'https://www.example.com/visa', destination: 'Lisbon' }, correlationId: expect.any(String), receivedAt: expect.any(Number) },
 	]);
 	expect(toolAnswer()).toMatchObject({ role: 'tool', content: expect.stringContaining('"sent":true') });
 	expect(itemsOf(runData, 'AI Agent')[0].json.output).toMatch(/^The tool answered: .*"sent":true/);
