@@ -13,7 +13,9 @@ async function clean() {
 }
 
 async function compile() {
-	execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { stdio: 'inherit' });
+	execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+		stdio: 'inherit',
+	});
 }
 
 /** Replaces the compiled re-export of fast-xml-parser with the library itself. */
@@ -29,7 +31,9 @@ async function bundle() {
 		target: 'node20',
 		// The readable ES module sources rather than the minified CommonJS build.
 		mainFields: ['module', 'main'],
-		banner: { js: `/*! fast-xml-parser, bundled unchanged.\n${fs.readFileSync(path.join(__dirname, 'node_modules/fast-xml-parser/LICENSE'), 'utf8')}*/` },
+		banner: {
+			js: `/*! fast-xml-parser, bundled unchanged.\n${fs.readFileSync(path.join(__dirname, 'node_modules/fast-xml-parser/LICENSE'), 'utf8')}*/`,
+		},
 		logLevel: 'warning',
 	});
 }

@@ -3,7 +3,8 @@
 /** Delivered once, lost (never delivered) and duplicated (delivered more than once) of `sent` messages. */
 function deliveryOutcome(stats, sent) {
 	const counts = new Map();
-	for (const { sessionId } of stats.messages) counts.set(sessionId, (counts.get(sessionId) ?? 0) + 1);
+	for (const { sessionId } of stats.messages)
+		counts.set(sessionId, (counts.get(sessionId) ?? 0) + 1);
 	const times = [...counts.values()];
 	const received = stats.messages.map((m) => m.receivedAt);
 	return {
@@ -11,7 +12,8 @@ function deliveryOutcome(stats, sent) {
 		lost: sent - counts.size,
 		duplicated: times.filter((n) => n > 1).length,
 		// From the first delivery to the last: the sending, without the node's reading of its items.
-		sendingSeconds: received.length > 1 ? (Math.max(...received) - Math.min(...received)) / 1000 : 0,
+		sendingSeconds:
+			received.length > 1 ? (Math.max(...received) - Math.min(...received)) / 1000 : 0,
 	};
 }
 

@@ -13,11 +13,20 @@ const LATENCY_MS = 50;
 const THROTTLE = { ratePerSecond: 50, burst: 10 };
 const CONDITIONS = [
 	{ label: 'unthrottled', rateLimit: null },
-	{ label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 0`, rateLimit: { ...THROTTLE, retryAfter: 0 } },
-	{ label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 1`, rateLimit: { ...THROTTLE, retryAfter: 1 } },
+	{
+		label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 0`,
+		rateLimit: { ...THROTTLE, retryAfter: 0 },
+	},
+	{
+		label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 1`,
+		rateLimit: { ...THROTTLE, retryAfter: 1 },
+	},
 ];
 // Batching tuned to the limit: a full burst per batch, as often as the rate refills one.
-const BATCH = { batchSize: THROTTLE.burst, batchInterval: (THROTTLE.burst / THROTTLE.ratePerSecond) * 1000 };
+const BATCH = {
+	batchSize: THROTTLE.burst,
+	batchInterval: (THROTTLE.burst / THROTTLE.ratePerSecond) * 1000,
+};
 
 function workflow(id, name, sender, credentials) {
 	return {
@@ -26,7 +35,14 @@ function workflow(id, name, sender, credentials) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-1`,
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: `${id}-2`,
 				name: 'Rows',
@@ -40,14 +56,25 @@ function workflow(id, name, sender, credentials) {
 			},
 			{ id: `${id}-3`, name: 'Send', position: [400, 0], ...sender },
 		],
-		connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] }, Rows: { main: [[{ node: 'Send', type: 'main', index: 0 }]] } },
+		connections: {
+			Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] },
+			Rows: { main: [[{ node: 'Send', type: 'main', index: 0 }]] },
+		},
 	};
 }
 
 const concurNotify = {
 	type: 'n8n-nodes-sap-concur.concurNotify',
 	typeVersion: 1,
-	parameters: { resource: 'message', operation: 'send', userId: '={{ $json.userId }}', sessionId: '={{ $json.sessionId }}', templateId: 'bench', contextUrl: '={{ $json.url }}', options: {} },
+	parameters: {
+		resource: 'message',
+		operation: 'send',
+		userId: '={{ $json.userId }}',
+		sessionId: '={{ $json.sessionId }}',
+		templateId: 'bench',
+		contextUrl: '={{ $json.url }}',
+		options: {},
+	},
 	credentials: { sapConcurApi: { id: 'concurSimulator', name: 'SAP Concur (simulator)' } },
 };
 
@@ -61,7 +88,8 @@ const httpRequest = (simUrl, options, settings = {}) => ({
 		genericAuthType: 'httpHeaderAuth',
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: "={{ JSON.stringify({ sessionId: $json.sessionId, templateId: 'bench', context: { url: $json.url } }) }}",
+		jsonBody:
+			"={{ JSON.stringify({ sessionId: $json.sessionId, templateId: 'bench', context: { url: $json.url } }) }}",
 		options,
 	},
 	credentials: { httpHeaderAuth: { id: 'concurBearer', name: 'Concur bearer token (bench)' } },
@@ -72,7 +100,12 @@ const httpRequest = (simUrl, options, settings = {}) => ({
 async function execute(n8n, workflowId) {
 	let stdout;
 	try {
-		({ stdout } = await runtime.n8nCli(n8n.userFolder, n8n.port, ['execute', `--id=${workflowId}`, '--rawOutput'], 'info'));
+		({ stdout } = await runtime.n8nCli(
+			n8n.userFolder,
+			n8n.port,
+			['execute', `--id=${workflowId}`, '--rawOutput'],
+			'info',
+		));
 	} catch (failure) {
 		stdout = failure.stdout ?? '';
 	}
@@ -89,42 +122,95 @@ async function main() {
 	try {
 		const { sim } = n8n;
 		// What a user of the HTTP Request node does by hand: fetch a token, paste it into Header Auth.
-		const form = new URLSearchParams({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token: sim.credentials.refreshToken });
-		const { access_token: token } = await (await fetch(`${sim.url}/oauth2/v0/token`, { method: 'POST', body: form })).json();
+		const form = new URLSearchParams({
+			client_id: sim.credentials.clientId,
+			client_secret: sim.credentials.clientSecret,
+			grant_type: 'refresh_token',
+			refresh_token: sim.credentials.refreshToken,
+		});
+		const { access_token: token } = await (
+			await fetch(`${sim.url}/oauth2/v0/token`, { method: 'POST', body: form })
+		).json();
 		const senders = [
 			{ id: 'benchConcurNotify', label: 'Concur Notify (defaults)', sender: concurNotify },
-			{ id: 'benchHttpDefault', label: 'HTTP Request (defaults)', sender: httpRequest(sim.url, {}) },
-			{ id: 'benchHttpRetry', label: 'HTTP Request (Retry On Fail: 3 tries, 1 s)', sender: httpRequest(sim.url, {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 }) },
-			{ id: 'benchHttpBatched', label: `HTTP Request (batching: ${BATCH.batchSize} per ${BATCH.batchInterval} ms = B per B/R)`, sender: httpRequest(sim.url, { batching: { batch: BATCH } }) },
+			{
+				id: 'benchHttpDefault',
+				label: 'HTTP Request (defaults)',
+				sender: httpRequest(sim.url, {}),
+			},
+			{
+				id: 'benchHttpRetry',
+				label: 'HTTP Request (Retry On Fail: 3 tries, 1 s)',
+				sender: httpRequest(
+					sim.url,
+					{},
+					{ retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
+				),
+			},
+			{
+				id: 'benchHttpBatched',
+				label: `HTTP Request (batching: ${BATCH.batchSize} per ${BATCH.batchInterval} ms = B per B/R)`,
+				sender: httpRequest(sim.url, { batching: { batch: BATCH } }),
+			},
 		];
 		const files = senders.map((s) => {
 			const file = path.join(n8n.userFolder, `${s.id}.json`);
 			fs.writeFileSync(file, JSON.stringify(workflow(s.id, s.label, s.sender, sim.credentials)));
 			return file;
 		});
-		const bearer = { id: 'concurBearer', name: 'Concur bearer token (bench)', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${token}` } };
-		await runtime.importIntoN8n(n8n.userFolder, n8n.port, [runtime.simulatorCredential(sim), bearer], files);
+		const bearer = {
+			id: 'concurBearer',
+			name: 'Concur bearer token (bench)',
+			type: 'httpHeaderAuth',
+			data: { name: 'Authorization', value: `Bearer ${token}` },
+		};
+		await runtime.importIntoN8n(
+			n8n.userFolder,
+			n8n.port,
+			[runtime.simulatorCredential(sim), bearer],
+			files,
+		);
 
-		console.log(`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms, wall time = time of the sending node`);
-		console.log('| condition | sender | wall time | messages/s | goodput/R | goodput/R while sending | delivered once | lost | duplicated | requests sent | 429s | token requests |');
+		console.log(
+			`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms, wall time = time of the sending node`,
+		);
+		console.log(
+			'| condition | sender | wall time | messages/s | goodput/R | goodput/R while sending | delivered once | lost | duplicated | requests sent | 429s | token requests |',
+		);
 		console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 		const comparisons = [];
 		for (const condition of CONDITIONS) {
 			const results = [];
 			for (const sender of senders) {
 				// A full bucket and zero counters for every run.
-				sim.state.setConfig({ latency: { fixedMs: LATENCY_MS, jitterMs: 0 }, rateLimit: condition.rateLimit });
+				sim.state.setConfig({
+					latency: { fixedMs: LATENCY_MS, jitterMs: 0 },
+					rateLimit: condition.rateLimit,
+				});
 				sim.state.resetStats();
 				const { send, error } = await execute(n8n, sender.id);
 				const stats = sim.state.stats();
 				const seconds = send.executionTime / 1000;
 				const outcome = deliveryOutcome(stats, MESSAGES);
-				const r = { ...sender, seconds, ...outcome, perSecond: outcome.deliveredOnce / seconds, requests: stats.requests.messages, throttled: stats.throttled.messages, error: error?.message };
+				const r = {
+					...sender,
+					seconds,
+					...outcome,
+					perSecond: outcome.deliveredOnce / seconds,
+					requests: stats.requests.messages,
+					throttled: stats.throttled.messages,
+					error: error?.message,
+				};
 				// The HTTP Request node's token was fetched once, by hand, before the runs.
 				r.tokens = stats.requests.token + (sender.sender === concurNotify ? 0 : 1);
-				const share = (perSecond) => (condition.rateLimit ? `${((perSecond / THROTTLE.ratePerSecond) * 100).toFixed(0)} %` : '—');
+				const share = (perSecond) =>
+					condition.rateLimit
+						? `${((perSecond / THROTTLE.ratePerSecond) * 100).toFixed(0)} %`
+						: '—';
 				const whileSending = r.sendingSeconds > 0 ? share(r.deliveredOnce / r.sendingSeconds) : '—';
-				console.log(`| ${condition.label} | ${r.label} | ${seconds.toFixed(1)} s | ${r.perSecond.toFixed(0)} | ${share(r.perSecond)} | ${whileSending} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokens} |`);
+				console.log(
+					`| ${condition.label} | ${r.label} | ${seconds.toFixed(1)} s | ${r.perSecond.toFixed(0)} | ${share(r.perSecond)} | ${whileSending} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokens} |`,
+				);
 				results.push(r);
 			}
 			comparisons.push(compare(condition, results));
@@ -140,7 +226,8 @@ async function main() {
 function compare(condition, [notify, httpDefault]) {
 	if (!condition.rateLimit) {
 		const ratio = httpDefault.seconds / notify.seconds;
-		const verdict = ratio >= 1 ? `${ratio.toFixed(1)}× faster than` : `${(1 / ratio).toFixed(1)}× slower than`;
+		const verdict =
+			ratio >= 1 ? `${ratio.toFixed(1)}× faster than` : `${(1 / ratio).toFixed(1)}× slower than`;
 		return `${condition.label}: Concur Notify is ${verdict} HTTP Request (defaults); goal (no slower) ${ratio >= 1 ? 'met' : 'not met'}.`;
 	}
 	const share = notify.perSecond / THROTTLE.ratePerSecond;

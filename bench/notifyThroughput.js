@@ -16,7 +16,11 @@ async function sendAll(sim, { parallel, seed, retryAfter }) {
 	const rateLimit = retryAfter === undefined ? null : { ...THROTTLE, retryAfter };
 	await sim.reset(seed, { latency: { fixedMs: LATENCY_MS, jitterMs: 0 }, rateLimit });
 	const items = Array.from({ length: MESSAGES }, (_, i) => ({
-		json: { userId: sim.credentials.userIds[i % 3], sessionId: `bench-${i}`, url: `https://www.example.com/trips/${i}` },
+		json: {
+			userId: sim.credentials.userIds[i % 3],
+			sessionId: `bench-${i}`,
+			url: `https://www.example.com/trips/${i}`,
+		},
 	}));
 	const parameters = {
 		resource: 'message',
@@ -29,11 +33,18 @@ async function sendAll(sim, { parallel, seed, retryAfter }) {
 	};
 	const started = process.hrtime.bigint();
 	// At its defaults the node stops at the first item that fails: the simulator counts what was lost.
-	const { error } = await runNode({ nodeClass: ConcurNotify, parameters, items, credentials: credentialFor(sim), nodeName: 'Concur Notify' });
+	const { error } = await runNode({
+		nodeClass: ConcurNotify,
+		parameters,
+		items,
+		credentials: credentialFor(sim),
+		nodeName: 'Concur Notify',
+	});
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	const stats = await sim.stats();
 	const outcome = deliveryOutcome(stats, MESSAGES);
-	if (rateLimit === null && (error || outcome.deliveredOnce !== MESSAGES)) throw new Error(`benchmark run failed: ${error?.message ?? JSON.stringify(outcome)}`);
+	if (rateLimit === null && (error || outcome.deliveredOnce !== MESSAGES))
+		throw new Error(`benchmark run failed: ${error?.message ?? JSON.stringify(outcome)}`);
 	// Unthrottled, the ceiling is C / L (C requests in flight, L latency); throttled, it is R.
 	// Auto may reach 50 requests in flight.
 	const limit = rateLimit ? THROTTLE.ratePerSecond : (parallel ?? 50) / (LATENCY_MS / 1000);
@@ -56,19 +67,28 @@ async function main() {
 		const sequential = await sendAll(sim, { parallel: 1, seed: 1 });
 		const parallel = await sendAll(sim, { seed: 2 });
 		const throttled = [];
-		for (const [i, retryAfter] of [0, 1, 'absent'].entries()) throttled.push(await sendAll(sim, { seed: 3 + i, retryAfter }));
+		for (const [i, retryAfter] of [0, 1, 'absent'].entries())
+			throttled.push(await sendAll(sim, { seed: 3 + i, retryAfter }));
 		const row = (r) =>
 			`| ${r.mode} | ${r.seconds.toFixed(1)} s | ${r.perSecond.toFixed(1)} | ${(r.shareOfLimit * 100).toFixed(0)} % | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokenRequests} |`;
-		console.log(`\nConcur Notify → Send, ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms; limit: C / L unthrottled, R throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst})`);
-		console.log('| mode | wall time | messages/s | share of the limit | delivered once | lost | duplicated | requests sent | 429s | token requests |');
+		console.log(
+			`\nConcur Notify → Send, ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms; limit: C / L unthrottled, R throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst})`,
+		);
+		console.log(
+			'| mode | wall time | messages/s | share of the limit | delivered once | lost | duplicated | requests sent | 429s | token requests |',
+		);
 		console.log('|---|---|---|---|---|---|---|---|---|---|');
 		for (const r of [sequential, parallel, ...throttled]) console.log(row(r));
-		console.log(`default vs sequential: ${(parallel.perSecond / sequential.perSecond).toFixed(1)}× faster`);
+		console.log(
+			`default vs sequential: ${(parallel.perSecond / sequential.perSecond).toFixed(1)}× faster`,
+		);
 		// The goal: every message exactly once, at >= 90 % of R, with at most 10 % extra requests.
 		for (const r of throttled) {
 			const extra = r.requests / Math.max(r.deliveredOnce, 1) - 1;
 			const met = r.deliveredOnce === MESSAGES && r.shareOfLimit >= 0.9 && extra <= 0.1;
-			console.log(`${r.mode}: ${(r.shareOfLimit * 100).toFixed(0)} % of R, ${(extra * 100).toFixed(0)} % extra requests per delivered message, goal ${met ? 'met' : 'not met'}${r.error ? `; the node stopped: ${r.error}` : ''}`);
+			console.log(
+				`${r.mode}: ${(r.shareOfLimit * 100).toFixed(0)} % of R, ${(extra * 100).toFixed(0)} % extra requests per delivered message, goal ${met ? 'met' : 'not met'}${r.error ? `; the node stopped: ${r.error}` : ''}`,
+			);
 		}
 	} finally {
 		await sim.close();

@@ -6,11 +6,31 @@ const readline = require('node:readline');
 const { request } = require('undici');
 
 async function startSimulatorProcess() {
-	const child = spawn(process.execPath, [path.join(__dirname, '../simulator/cli.js'), '--port', '0', '--secondary-port', '0', '--failed', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-	const [line] = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then(({ value }) => [value]);
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(__dirname, '../simulator/cli.js'),
+			'--port',
+			'0',
+			'--secondary-port',
+			'0',
+			'--failed',
+			'0',
+		],
+		{ stdio: ['ignore', 'pipe', 'inherit'] },
+	);
+	const [line] = await readline
+		.createInterface({ input: child.stdout })
+		[Symbol.asyncIterator]()
+		.next()
+		.then(({ value }) => [value]);
 	const { url } = JSON.parse(line);
 	const control = async (method, route, body) => {
-		const response = await request(`${url}/_sim${route}`, { method, body: body && JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+		const response = await request(`${url}/_sim${route}`, {
+			method,
+			body: body && JSON.stringify(body),
+			headers: { 'content-type': 'application/json' },
+		});
 		return await response.body.json();
 	};
 	const remote = {

@@ -1,7 +1,10 @@
 // The trigger's work on a 10,000-entry XML queue (parse, normalize, order, dedupe) against a bare
 // fast-xml-parser parse of the same document, in one run.
 const { XMLParser } = require('fast-xml-parser');
-const { parseCalloutNotifications, oldestFirst } = require('../dist/nodes/shared/calloutNotifications');
+const {
+	parseCalloutNotifications,
+	oldestFirst,
+} = require('../dist/nodes/shared/calloutNotifications');
 const { planPoll } = require('../dist/nodes/ConcurTrigger/emittedState');
 
 const ENTRIES = 10_000;
@@ -31,19 +34,33 @@ async function main() {
 	const xml = queueXml();
 	// Half the queue was emitted by earlier polls.
 	const seeded = parseCalloutNotifications(xml).notifications;
-	const state = { started: true, emitted: Object.fromEntries(seeded.slice(0, ENTRIES / 2).map((n) => [n.id, 1])) };
+	const state = {
+		started: true,
+		emitted: Object.fromEntries(seeded.slice(0, ENTRIES / 2).map((n) => [n.id, 1])),
+	};
 	const bare = median(() => new XMLParser().parse(xml));
 	const trigger = median(() => {
 		const queue = oldestFirst(parseCalloutNotifications(xml).notifications);
-		return planPoll(state, queue, queue, { startWith: 'all', maxItems: ENTRIES, reEmitAfterMs: 0, now: 2 });
+		return planPoll(state, queue, queue, {
+			startWith: 'all',
+			maxItems: ENTRIES,
+			reEmitAfterMs: 0,
+			now: 2,
+		});
 	});
 	const stateBytes = Buffer.byteLength(JSON.stringify(trigger.result.next));
-	console.log(`\nTrigger poll on a ${ENTRIES.toLocaleString('en')}-entry XML queue (${(xml.length / 1e6).toFixed(1)} MB), median of ${ROUNDS}`);
+	console.log(
+		`\nTrigger poll on a ${ENTRIES.toLocaleString('en')}-entry XML queue (${(xml.length / 1e6).toFixed(1)} MB), median of ${ROUNDS}`,
+	);
 	console.log('| work | time | vs bare parse |');
 	console.log('|---|---|---|');
 	console.log(`| bare fast-xml-parser parse | ${bare.ms.toFixed(0)} ms | 1.00× |`);
-	console.log(`| trigger: parse + normalize + order + dedupe | ${trigger.ms.toFixed(0)} ms | ${(trigger.ms / bare.ms).toFixed(2)}× |`);
-	console.log(`emitted ${trigger.result.due.length.toLocaleString('en')}; state after the poll: ${Object.keys(trigger.result.next.emitted).length.toLocaleString('en')} ids, ${(stateBytes / 1024).toFixed(0)} KiB`);
+	console.log(
+		`| trigger: parse + normalize + order + dedupe | ${trigger.ms.toFixed(0)} ms | ${(trigger.ms / bare.ms).toFixed(2)}× |`,
+	);
+	console.log(
+		`emitted ${trigger.result.due.length.toLocaleString('en')}; state after the poll: ${Object.keys(trigger.result.next.emitted).length.toLocaleString('en')} ids, ${(stateBytes / 1024).toFixed(0)} KiB`,
+	);
 }
 
 module.exports = Object.assign(main, { queueXml });

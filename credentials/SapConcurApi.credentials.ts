@@ -9,12 +9,23 @@ import type {
 } from 'n8n-workflow';
 
 import { obtainCompanyToken } from '../nodes/shared/companyToken';
-import { DATA_CENTERS, apiOrigin, calloutOrigin, isTrustedUrl, toOrigin, trustedOrigins } from '../nodes/shared/concurHosts';
+import {
+	DATA_CENTERS,
+	apiOrigin,
+	calloutOrigin,
+	isTrustedUrl,
+	toOrigin,
+	trustedOrigins,
+} from '../nodes/shared/concurHosts';
 
 const CALLOUT_PATH = '/api/platform/notifications/';
 
 /** The HTTP Request node sends request-library options: the target is `uri`, redirects are `followRedirect`. */
-type LegacyRequestOptions = IHttpRequestOptions & { uri?: string; followRedirect?: boolean; followAllRedirects?: boolean };
+type LegacyRequestOptions = IHttpRequestOptions & {
+	uri?: string;
+	followRedirect?: boolean;
+	followAllRedirects?: boolean;
+};
 
 const show = (...authentication: string[]) => ({ displayOptions: { show: { authentication } } });
 
@@ -40,7 +51,8 @@ export class SapConcurApi implements ICredentialType {
 	httpRequestNode = {
 		name: 'SAP Concur',
 		docsUrl: 'https://developer.concur.com/api-reference/',
-		apiBaseUrlPlaceholder: 'https://us2.api.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/',
+		apiBaseUrlPlaceholder:
+			'https://us2.api.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/',
 	};
 
 	properties: INodeProperties[] = [
@@ -55,9 +67,21 @@ export class SapConcurApi implements ICredentialType {
 					value: 'companyRequestToken',
 					description: 'Exchanged once for a refresh token that this credential keeps and renews',
 				},
-				{ name: 'Refresh Token', value: 'refreshToken', description: 'A company refresh token you already have' },
-				{ name: 'Client Credentials', value: 'clientCredentials', description: 'An application token (no company access)' },
-				{ name: 'Access Token', value: 'accessToken', description: 'A token you paste; used as is and never renewed' },
+				{
+					name: 'Refresh Token',
+					value: 'refreshToken',
+					description: 'A company refresh token you already have',
+				},
+				{
+					name: 'Client Credentials',
+					value: 'clientCredentials',
+					description: 'An application token (no company access)',
+				},
+				{
+					name: 'Access Token',
+					value: 'accessToken',
+					description: 'A token you paste; used as is and never renewed',
+				},
 			],
 		},
 		{
@@ -124,7 +148,8 @@ export class SapConcurApi implements ICredentialType {
 			type: 'options',
 			default: 'https://us2.api.concursolutions.com',
 			options: DATA_CENTERS,
-			description: 'Where the first token request goes. Afterwards every call goes to the data centre the token names.',
+			description:
+				'Where the first token request goes. Afterwards every call goes to the data centre the token names.',
 		},
 		{
 			displayName: 'Custom Base URL',
@@ -181,12 +206,17 @@ export class SapConcurApi implements ICredentialType {
 	 * only a credential's own properties, and the HTTP Request node lists a predefined credential
 	 * type only when the editor sees its `authenticate`.
 	 */
-	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
 		const isCallout = (path: string) => path.includes(CALLOUT_PATH);
 		const { uri } = requestOptions as LegacyRequestOptions;
 		const url = requestOptions.url ?? uri ?? '';
 		const absolute = /^https?:\/\//i.test(url);
-		const baseURL = requestOptions.baseURL || (absolute ? undefined : isCallout(url) ? calloutOrigin(credentials) : apiOrigin(credentials));
+		const baseURL =
+			requestOptions.baseURL ||
+			(absolute ? undefined : isCallout(url) ? calloutOrigin(credentials) : apiOrigin(credentials));
 		const target = absolute ? url : `${toOrigin(baseURL ?? '')}${url}`;
 		if (!isTrustedUrl(credentials, target)) {
 			throw new Error(
@@ -201,7 +231,8 @@ export class SapConcurApi implements ICredentialType {
 			headers: { ...requestOptions.headers, Authorization: `${scheme} ${credentials.accessToken}` },
 		};
 		// The HTTP Request node's request options follow redirects, and n8n would carry the token along.
-		if (uri !== undefined) Object.assign(authenticated, { followRedirect: false, followAllRedirects: false });
+		if (uri !== undefined)
+			Object.assign(authenticated, { followRedirect: false, followAllRedirects: false });
 		return authenticated;
 	};
 

@@ -10,12 +10,19 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 /** The newest n8n this machine can install (n8n-facts.md §5: 2.41.3's dependencies are not all published). */
 const N8N_VERSION = process.env.CONCUR_N8N_VERSION || '2.41.1';
-const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'n8n-nodes-sap-concur', `n8n-${N8N_VERSION}`);
+const cacheDir = path.join(
+	process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
+	'n8n-nodes-sap-concur',
+	`n8n-${N8N_VERSION}`,
+);
 const n8nBin = path.join(cacheDir, 'node_modules/n8n/bin/n8n');
 
 /** Node 24 from the `node` devDependency; its headers build n8n's native modules. */
 const nodeBinDir = path.join(root, 'node_modules/node/bin');
-const nodeHeaders = path.join(root, `node_modules/node/node_modules/node-${process.platform}-${process.arch}`);
+const nodeHeaders = path.join(
+	root,
+	`node_modules/node/node_modules/node-${process.platform}-${process.arch}`,
+);
 const node24 = path.join(nodeBinDir, 'node');
 
 const log = (message) => process.stderr.write(`[n8n] ${message}\n`);
@@ -24,7 +31,12 @@ function run(command, args, options = {}) {
 	execFileSync(command, args, {
 		stdio: ['ignore', 'inherit', 'inherit'],
 		...options,
-		env: { ...process.env, PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: nodeHeaders, ...options.env },
+		env: {
+			...process.env,
+			PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
+			npm_config_nodedir: nodeHeaders,
+			...options.env,
+		},
 	});
 }
 
@@ -36,11 +48,22 @@ function ensureN8n() {
 	fs.mkdirSync(cacheDir, { recursive: true });
 	fs.writeFileSync(
 		path.join(cacheDir, 'package.json'),
-		JSON.stringify({ name: 'concur-n8n-runtime', private: true, dependencies: { n8n: N8N_VERSION }, overrides: { xlsx: '0.18.5' } }, null, 2),
+		JSON.stringify(
+			{
+				name: 'concur-n8n-runtime',
+				private: true,
+				dependencies: { n8n: N8N_VERSION },
+				overrides: { xlsx: '0.18.5' },
+			},
+			null,
+			2,
+		),
 	);
 	// --ignore-scripts: a Kafka module's native build fetches sources from the internet. The two
 	// native modules n8n needs are then built against Node 24's headers.
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: cacheDir });
+	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		cwd: cacheDir,
+	});
 	run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--loglevel=error'], { cwd: cacheDir });
 	fs.writeFileSync(ready, new Date().toISOString());
 }
@@ -49,12 +72,29 @@ function ensureN8n() {
 function installPack(userFolder) {
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-pack-'));
 	try {
-		const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+		const [{ filename }] = JSON.parse(
+			execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+				cwd: root,
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'ignore'],
+			}),
+		);
 		const target = path.join(userFolder, '.n8n/nodes/node_modules/n8n-nodes-sap-concur');
 		fs.rmSync(target, { recursive: true, force: true });
 		fs.mkdirSync(target, { recursive: true });
 		execFileSync('tar', ['-xzf', path.join(work, filename), '-C', target, '--strip-components=1']);
-		fs.writeFileSync(path.join(userFolder, '.n8n/nodes/package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-sap-concur': `file:${filename}` } }, null, 2));
+		fs.writeFileSync(
+			path.join(userFolder, '.n8n/nodes/package.json'),
+			JSON.stringify(
+				{
+					name: 'installed-nodes',
+					private: true,
+					dependencies: { 'n8n-nodes-sap-concur': `file:${filename}` },
+				},
+				null,
+				2,
+			),
+		);
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
 	}
@@ -87,7 +127,11 @@ function n8nEnv(userFolder, port, extra = {}) {
 
 /** Runs an n8n CLI command to completion; resolves with what it printed, `{ stdout, stderr }`. */
 async function n8nCli(userFolder, port, args, logLevel = 'info') {
-	return await promisify(execFile)(node24, [n8nBin, ...args], { env: n8nEnv(userFolder, port, { N8N_LOG_LEVEL: logLevel }), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+	return await promisify(execFile)(node24, [n8nBin, ...args], {
+		env: n8nEnv(userFolder, port, { N8N_LOG_LEVEL: logLevel }),
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+	});
 }
 
 /** Imports credentials (given as objects) and workflow files: two n8n CLI runs, ~5 s each. */
@@ -95,11 +139,19 @@ async function importIntoN8n(userFolder, port, credentials, workflowFiles) {
 	const work = fs.mkdtempSync(path.join(userFolder, 'import-'));
 	try {
 		fs.writeFileSync(path.join(work, 'credentials.json'), JSON.stringify(credentials));
-		await n8nCli(userFolder, port, ['import:credentials', `--input=${path.join(work, 'credentials.json')}`]);
+		await n8nCli(userFolder, port, [
+			'import:credentials',
+			`--input=${path.join(work, 'credentials.json')}`,
+		]);
 		if (!workflowFiles.length) return;
 		fs.mkdirSync(path.join(work, 'workflows'));
-		for (const file of workflowFiles) fs.copyFileSync(file, path.join(work, 'workflows', path.basename(file)));
-		await n8nCli(userFolder, port, ['import:workflow', '--separate', `--input=${path.join(work, 'workflows')}`]);
+		for (const file of workflowFiles)
+			fs.copyFileSync(file, path.join(work, 'workflows', path.basename(file)));
+		await n8nCli(userFolder, port, [
+			'import:workflow',
+			'--separate',
+			`--input=${path.join(work, 'workflows')}`,
+		]);
 	} finally {
 		fs.rmSync(work, { recursive: true, force: true });
 	}
@@ -126,7 +178,11 @@ function simulatorCredential(sim, fields = {}) {
 	};
 }
 
-const exampleFiles = () => fs.readdirSync(path.join(root, 'examples')).filter((name) => name.endsWith('.json')).map((name) => path.join(root, 'examples', name));
+const exampleFiles = () =>
+	fs
+		.readdirSync(path.join(root, 'examples'))
+		.filter((name) => name.endsWith('.json'))
+		.map((name) => path.join(root, 'examples', name));
 
 /**
  * How long n8n may take to start, or to accept a request while it starts: 13 s on a quiet 2-core
@@ -146,7 +202,8 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitUntilReady(url, { child, timeoutMs = STARTUP_TIMEOUT_MS } = {}) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child && child.exitCode !== null) throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
+		if (child && child.exitCode !== null)
+			throw new Error(`n8n exited with code ${child.exitCode} before it was ready`);
 		try {
 			const response = await fetch(`${url}/healthz/readiness`);
 			await response.arrayBuffer();
@@ -169,7 +226,8 @@ async function requestWhileStarting(url, init, { timeoutMs = STARTUP_TIMEOUT_MS 
 		} catch (error) {
 			if (Date.now() > deadline) throw error;
 		}
-		if (response && (!WHILE_STARTING.has(response.status) || Date.now() > deadline)) return response;
+		if (response && (!WHILE_STARTING.has(response.status) || Date.now() > deadline))
+			return response;
 		await response?.arrayBuffer();
 		const retryAfterMs = Number(response?.headers.get('retry-after') || NaN) * 1000;
 		const waitMs = retryAfterMs >= 0 ? retryAfterMs : RETRY_INTERVAL_MS;
@@ -179,9 +237,15 @@ async function requestWhileStarting(url, init, { timeoutMs = STARTUP_TIMEOUT_MS 
 
 /** Starts `n8n start`; resolves once n8n is ready. */
 async function startN8n(userFolder, port, { quiet = false } = {}) {
-	const child = spawn(node24, [n8nBin, 'start'], { env: n8nEnv(userFolder, port), stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'] });
+	const child = spawn(node24, [n8nBin, 'start'], {
+		env: n8nEnv(userFolder, port),
+		stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
+	});
 	const url = `http://localhost:${port}`;
-	const stop = () => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve).kill('SIGTERM')));
+	const stop = () =>
+		new Promise((resolve) =>
+			child.exitCode !== null ? resolve() : child.once('exit', resolve).kill('SIGTERM'),
+		);
 	try {
 		await waitUntilReady(url, { child });
 	} catch (error) {
@@ -191,16 +255,34 @@ async function startN8n(userFolder, port, { quiet = false } = {}) {
 	return { url, child, stop };
 }
 
-const OWNER = { email: 'ops@example.com', password: 'Concur-Demo-1', firstName: 'Ops', lastName: 'Team' };
+const OWNER = {
+	email: 'ops@example.com',
+	password: 'Concur-Demo-1',
+	firstName: 'Ops',
+	lastName: 'Team',
+};
 
 /** Creates the owner account (once per user folder) and returns a logged-in session cookie. */
 async function ownerSession(url, options) {
-	const post = (route, body) => requestWhileStarting(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, options);
+	const post = (route, body) =>
+		requestWhileStarting(
+			`${url}${route}`,
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			},
+			options,
+		);
 	// Answers 400 once an owner exists; either way the login below gives the cookie.
 	await (await post('/rest/owner/setup', OWNER)).arrayBuffer();
-	const login = await post('/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	const login = await post('/rest/login', {
+		emailOrLdapLoginId: OWNER.email,
+		password: OWNER.password,
+	});
 	const cookie = login.headers.get('set-cookie');
-	if (!login.ok || !cookie) throw new Error(`owner login failed: ${login.status} ${(await login.text()).slice(0, 200)}`);
+	if (!login.ok || !cookie)
+		throw new Error(`owner login failed: ${login.status} ${(await login.text()).slice(0, 200)}`);
 	return cookie.split(';')[0];
 }
 
@@ -215,4 +297,21 @@ async function apiKey(url, cookie) {
 	return (await response.json()).data.rawApiKey;
 }
 
-module.exports = { N8N_VERSION, OWNER, ensureN8n, installPack, n8nEnv, n8nBin, n8nCli, importIntoN8n, simulatorCredential, exampleFiles, startN8n, waitUntilReady, ownerSession, apiKey, node24, root };
+module.exports = {
+	N8N_VERSION,
+	OWNER,
+	ensureN8n,
+	installPack,
+	n8nEnv,
+	n8nBin,
+	n8nCli,
+	importIntoN8n,
+	simulatorCredential,
+	exampleFiles,
+	startN8n,
+	waitUntilReady,
+	ownerSession,
+	apiKey,
+	node24,
+	root,
+};

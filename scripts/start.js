@@ -5,7 +5,17 @@ const path = require('node:path');
 const readline = require('node:readline');
 const { spawn, execFileSync } = require('node:child_process');
 
-const { OWNER, ensureN8n, exampleFiles, importIntoN8n, installPack, ownerSession, root, simulatorCredential, startN8n } = require('./n8nRuntime');
+const {
+	OWNER,
+	ensureN8n,
+	exampleFiles,
+	importIntoN8n,
+	installPack,
+	ownerSession,
+	root,
+	simulatorCredential,
+	startN8n,
+} = require('./n8nRuntime');
 
 const SIM_PORT = Number(process.env.CONCUR_SIM_PORT || 8777);
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
@@ -13,23 +23,47 @@ const userFolder = path.join(root, '.n8n-dev');
 
 /** The simulator in its own process; resolves with what it prints: URL and credential values. */
 async function startSimulator() {
-	const child = spawn(process.execPath, [path.join(root, 'simulator/cli.js'), '--port', String(SIM_PORT), '--secondary-port', String(SIM_PORT + 1), '--failed', '5'], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-	const { value } = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(root, 'simulator/cli.js'),
+			'--port',
+			String(SIM_PORT),
+			'--secondary-port',
+			String(SIM_PORT + 1),
+			'--failed',
+			'5',
+		],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
+	const { value } = await readline
+		.createInterface({ input: child.stdout })
+		[Symbol.asyncIterator]()
+		.next();
 	if (!value) throw new Error(`the simulator did not start (is port ${SIM_PORT} free?)`);
 	return { child, ...JSON.parse(value) };
 }
 
 async function main() {
 	ensureN8n();
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: root,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
 	fs.mkdirSync(userFolder, { recursive: true });
 	installPack(userFolder);
 	const sim = await startSimulator();
 	const children = [sim.child];
 	const stopAll = async () => {
-		await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')))));
+		await Promise.all(
+			children.map((child) =>
+				child.exitCode !== null
+					? undefined
+					: new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')),
+			),
+		);
 		process.exit(0);
 	};
 	process.on('SIGINT', stopAll);

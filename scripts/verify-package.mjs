@@ -5,14 +5,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { analyzePackage, SOURCE_FILE_PATTERNS } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-pack-'));
 let failed = false;
 
 function report(label, result) {
-	console.log(`${result.passed ? 'ok  ' : 'FAIL'} ${label}${result.message ? `: ${result.message}` : ''}`);
+	console.log(
+		`${result.passed ? 'ok  ' : 'FAIL'} ${label}${result.message ? `: ${result.message}` : ''}`,
+	);
 	if (result.details) console.log(result.details);
 	failed ||= !result.passed;
 }
@@ -20,10 +25,19 @@ function report(label, result) {
 try {
 	report('scan of the sources', await analyzePackage(root, SOURCE_FILE_PATTERNS));
 
-	const [{ filename, files }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
-	const unexpected = files.map((f) => f.path).filter((p) => !/^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(p));
+	const [{ filename, files }] = JSON.parse(
+		execFileSync('npm', ['pack', '--json', '--pack-destination', work], {
+			cwd: root,
+			encoding: 'utf8',
+		}),
+	);
+	const unexpected = files
+		.map((f) => f.path)
+		.filter((p) => !/^(dist\/.+|README\.md|LICENSE|package\.json)$/.test(p));
 	report(`tarball contents (${files.length} files)`, {
-		passed: unexpected.length === 0 && files.some((f) => f.path === 'dist/nodes/shared/vendor/fastXmlParser.js'),
+		passed:
+			unexpected.length === 0 &&
+			files.some((f) => f.path === 'dist/nodes/shared/vendor/fastXmlParser.js'),
 		message: unexpected.length ? `unexpected files: ${unexpected.join(', ')}` : undefined,
 	});
 

@@ -17,7 +17,10 @@ function legacyError(state, status, message) {
 	const format = state.config.legacyErrorFormat;
 	if (format === 'json') return json(status, { Error: { Message: message } });
 	if (format === 'content') return json(status, { Content: { Error: { Message: message } } });
-	return xml(status, `<Error><Message>${escapeXml(message)}</Message><Server-Time>${new Date().toISOString()}</Server-Time><Id>${state.random.text(12)}</Id></Error>`);
+	return xml(
+		status,
+		`<Error><Message>${escapeXml(message)}</Message><Server-Time>${new Date().toISOString()}</Server-Time><Id>${state.random.text(12)}</Id></Error>`,
+	);
 }
 
 /** The six fields in Concur's (alphabetical) order. */
@@ -37,7 +40,9 @@ function renderXml(state, base) {
 	const c = state.config;
 	const entries = state.queue.map((n) => {
 		const children = fields(state, n, base)
-			.map(([name, value]) => (value === null ? `<${name} i:nil="true" />` : `<${name}>${escapeXml(value)}</${name}>`))
+			.map(([name, value]) =>
+				value === null ? `<${name} i:nil="true" />` : `<${name}>${escapeXml(value)}</${name}>`,
+			)
 			.join('');
 		return `<Notification>${c.failureWrapper ? `<Failure>${children}</Failure>` : children}</Notification>`;
 	});
@@ -46,25 +51,32 @@ function renderXml(state, base) {
 }
 
 function handleList(state, base, headers, query) {
-	if (!state.authorize(headers.authorization, ['Bearer', 'OAuth'])) return legacyError(state, state.config.expiredTokenStatus, 'Invalid or expired token');
+	if (!state.authorize(headers.authorization, ['Bearer', 'OAuth']))
+		return legacyError(state, state.config.expiredTokenStatus, 'Invalid or expired token');
 	const status = query.get('status');
 	if (!status) return legacyError(state, 400, 'The status parameter is required');
-	if (status.toUpperCase() !== 'FAILED') return legacyError(state, 400, `Unsupported status ${status}`);
+	if (status.toUpperCase() !== 'FAILED')
+		return legacyError(state, 400, `Unsupported status ${status}`);
 	if ((headers.accept ?? '').includes('application/json')) {
-		return json(200, state.queue.map((n) => Object.fromEntries(fields(state, n, base))));
+		return json(
+			200,
+			state.queue.map((n) => Object.fromEntries(fields(state, n, base))),
+		);
 	}
 	return xml(200, renderXml(state, base));
 }
 
 function handleDelete(state, headers, rawId) {
-	if (!state.authorize(headers.authorization, ['Bearer', 'OAuth'])) return legacyError(state, state.config.expiredTokenStatus, 'Invalid or expired token');
+	if (!state.authorize(headers.authorization, ['Bearer', 'OAuth']))
+		return legacyError(state, state.config.expiredTokenStatus, 'Invalid or expired token');
 	let id;
 	try {
 		id = decodeURIComponent(rawId);
 	} catch {
 		return legacyError(state, 400, 'Malformed notification id');
 	}
-	if (!state.deleteNotification(id)) return legacyError(state, 404, `Notification ${id} was not found`);
+	if (!state.deleteNotification(id))
+		return legacyError(state, 404, `Notification ${id} was not found`);
 	state.counters.deletes++;
 	return reply(200, '');
 }

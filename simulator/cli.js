@@ -20,7 +20,9 @@ const { values } = parseArgs({
 
 /** The throttling options as a `rateLimit` config value (omitted ones take its defaults), or null. */
 function rateLimitOf(options) {
-	const given = ['rate', 'burst', 'retry-after', 'max-concurrent', 'throttle-status'].filter((name) => options[name] !== undefined);
+	const given = ['rate', 'burst', 'retry-after', 'max-concurrent', 'throttle-status'].filter(
+		(name) => options[name] !== undefined,
+	);
 	if (!given.length) return null;
 	const retryAfter = options['retry-after'];
 	const entries = {
@@ -39,8 +41,18 @@ startSimulator({
 	seed: Number(values.seed),
 	failedNotifications: Number(values.failed),
 }).then((sim) => {
-	sim.state.setConfig({ latency: { fixedMs: Number(values.latency), jitterMs: 0 }, rateLimit: rateLimitOf(values) });
-	console.log(JSON.stringify({ url: sim.url, secondaryUrl: sim.secondaryUrl, credentials: sim.credentials, rateLimit: sim.state.config.rateLimit }));
+	sim.state.setConfig({
+		latency: { fixedMs: Number(values.latency), jitterMs: 0 },
+		rateLimit: rateLimitOf(values),
+	});
+	console.log(
+		JSON.stringify({
+			url: sim.url,
+			secondaryUrl: sim.secondaryUrl,
+			credentials: sim.credentials,
+			rateLimit: sim.state.config.rateLimit,
+		}),
+	);
 	const stop = () => sim.close().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);

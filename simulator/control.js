@@ -6,7 +6,13 @@ function handleControl(state, method, path, body) {
 	const route = `${method} ${path}`;
 	switch (route) {
 		case 'GET /_sim/state':
-			return json(200, { config: state.config, credentials: state.credentials, urls: state.urls, queue: state.queue.length, faults: state.faults });
+			return json(200, {
+				config: state.config,
+				credentials: state.credentials,
+				urls: state.urls,
+				queue: state.queue.length,
+				faults: state.faults,
+			});
 		case 'PUT /_sim/config':
 			try {
 				return json(200, state.setConfig(input));
@@ -17,7 +23,10 @@ function handleControl(state, method, path, body) {
 			state.reset(input);
 			return json(200, { credentials: state.credentials });
 		case 'POST /_sim/notifications':
-			return json(200, state.addNotifications(input.notifications ? input : { count: input.count ?? 1 }));
+			return json(
+				200,
+				state.addNotifications(input.notifications ? input : { count: input.count ?? 1 }),
+			);
 		case 'GET /_sim/notifications':
 			return json(200, state.listNotifications());
 		case 'DELETE /_sim/notifications':

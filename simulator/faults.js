@@ -2,7 +2,8 @@
 const { json, reply, xml } = require('./http');
 
 /** Concur's rate-limit error shape (its documented 429 example), also used by the throttling switch. */
-const rateLimited = (state, status, headers) => json(status, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, headers);
+const rateLimited = (state, status, headers) =>
+	json(status, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, headers);
 
 const MALFORMED = {
 	token: json(200, {}).headers,
@@ -22,7 +23,11 @@ function playFault(state, fault, endpoint, req) {
 		case '502':
 		case '503':
 		case '504':
-			return json(Number(fault.kind), { errorId: state.random.uuid(), errorCode: `HTTP_${fault.kind}`, errorMessage: `Simulated ${fault.kind}` });
+			return json(Number(fault.kind), {
+				errorId: state.random.uuid(),
+				errorCode: `HTTP_${fault.kind}`,
+				errorMessage: `Simulated ${fault.kind}`,
+			});
 		case 'reset':
 			req.socket.destroy();
 			return 'no-answer';
@@ -30,11 +35,18 @@ function playFault(state, fault, endpoint, req) {
 			return 'no-answer';
 		case 'malformed':
 			return endpoint === 'calloutList'
-				? reply(200, '<NotificationList xmlns="x"><Notification><EventType>cut off', MALFORMED.calloutList)
+				? reply(
+						200,
+						'<NotificationList xmlns="x"><Notification><EventType>cut off',
+						MALFORMED.calloutList,
+					)
 				: reply(200, '{"access_token": "cut', MALFORMED.token);
 		case 'doctype':
 			// A hostile document: entity declarations that expand a billion times ("billion laughs").
-			return xml(200, '<?xml version="1.0"?><!DOCTYPE NotificationList [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><NotificationList><Notification><Context>&c;</Context></Notification></NotificationList>');
+			return xml(
+				200,
+				'<?xml version="1.0"?><!DOCTYPE NotificationList [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><NotificationList><Notification><Context>&c;</Context></Notification></NotificationList>',
+			);
 		case 'redirect':
 			// A redirect elsewhere: a client must not follow it with the token.
 			return reply(302, '', { Location: fault.location ?? 'http://127.0.0.1:9/elsewhere' });

@@ -31,7 +31,13 @@ function route(state, listener, endpoint, req, url, body, correlationId) {
 		case 'token':
 			return handleToken(state, listener, body);
 		case 'messages':
-			return handleMessage(state, decodeURIComponent(MESSAGE_PATH.exec(url.pathname)[1]), req.headers, body, correlationId);
+			return handleMessage(
+				state,
+				decodeURIComponent(MESSAGE_PATH.exec(url.pathname)[1]),
+				req.headers,
+				body,
+				correlationId,
+			);
 		case 'calloutList':
 			return handleList(state, base, req.headers, url.searchParams);
 		case 'object':
@@ -43,13 +49,20 @@ function route(state, listener, endpoint, req, url, body, correlationId) {
 
 function createHandler(state, listener) {
 	return async (req, res) => {
-		const correlationId = req.headers['concur-correlationid'] || state.random.uuid?.() || randomUUID();
+		const correlationId =
+			req.headers['concur-correlationid'] || state.random.uuid?.() || randomUUID();
 		try {
 			const url = new URL(req.url, 'http://simulator');
 			const body = await readBody(req);
-			if (url.pathname.startsWith('/_sim/')) return send(res, handleControl(state, req.method, url.pathname, body), correlationId);
+			if (url.pathname.startsWith('/_sim/'))
+				return send(res, handleControl(state, req.method, url.pathname, body), correlationId);
 			const endpoint = endpointOf(req.method, url.pathname);
-			if (!endpoint) return send(res, json(404, { error: `No route ${req.method} ${url.pathname}` }), correlationId);
+			if (!endpoint)
+				return send(
+					res,
+					json(404, { error: `No route ${req.method} ${url.pathname}` }),
+					correlationId,
+				);
 			state.counters.requests[endpoint]++;
 			// The limiter decides on arrival; an admitted request stays in flight until it is answered.
 			const limiter = state.limiter?.covers(endpoint) ? state.limiter : null;
@@ -60,7 +73,11 @@ function createHandler(state, listener) {
 			if (admission && !admission.admitted) {
 				state.counters.throttled[endpoint]++;
 				const { status, retryAfter } = state.config.rateLimit;
-				return send(res, rateLimited(state, status, retryAfterHeader(retryAfter, state.now(), admission.waitMs)), correlationId);
+				return send(
+					res,
+					rateLimited(state, status, retryAfterHeader(retryAfter, state.now(), admission.waitMs)),
+					correlationId,
+				);
 			}
 			const fault = state.takeFault(endpoint);
 			const early = fault ? playFault(state, fault, endpoint, req) : null;
@@ -68,9 +85,17 @@ function createHandler(state, listener) {
 			if (early) return send(res, early, correlationId);
 			const answer = route(state, listener, endpoint, req, url, body, correlationId);
 			// "Processed, then 504": the work above is done, the client only learns of a timeout.
-			return send(res, fault ? v4Error(state, 504, 'GATEWAY_TIMEOUT', 'Gateway timeout') : answer, correlationId);
+			return send(
+				res,
+				fault ? v4Error(state, 504, 'GATEWAY_TIMEOUT', 'Gateway timeout') : answer,
+				correlationId,
+			);
 		} catch (error) {
-			return send(res, json(500, { errorMessage: `Simulator error: ${error.message}` }), correlationId);
+			return send(
+				res,
+				json(500, { errorMessage: `Simulator error: ${error.message}` }),
+				correlationId,
+			);
 		}
 	};
 }
@@ -83,7 +108,14 @@ function listen(server, port, host) {
 }
 
 /** Starts both data centres; `port: 0` picks free ports; `now` is the rate limiter's clock. */
-async function startSimulator({ port = 0, secondaryPort = 0, seed = 1, failedNotifications = 0, host = '127.0.0.1', now } = {}) {
+async function startSimulator({
+	port = 0,
+	secondaryPort = 0,
+	seed = 1,
+	failedNotifications = 0,
+	host = '127.0.0.1',
+	now,
+} = {}) {
 	const state = new SimulatorState({ seed, now });
 	const sockets = new Set();
 	const servers = ['primary', 'secondary'].map((listener) => {

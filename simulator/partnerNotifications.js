@@ -7,20 +7,33 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function v4Error(state, status, errorCode, errorMessage) {
 	const entry = { errorId: state.random.uuid(), errorCode, errorMessage };
 	const shape = state.config.errorShape;
-	const body = shape === 'flat' ? entry : shape === 'both' ? { ...entry, errors: [{ ...entry }] } : { errors: [entry] };
+	const body =
+		shape === 'flat'
+			? entry
+			: shape === 'both'
+				? { ...entry, errors: [{ ...entry }] }
+				: { errors: [entry] };
 	return json(status, body);
 }
 
 function domainAllowed(state, hostname) {
-	return state.config.allowedContextDomains.some((domain) => hostname === domain || hostname.endsWith(`.${domain}`));
+	return state.config.allowedContextDomains.some(
+		(domain) => hostname === domain || hostname.endsWith(`.${domain}`),
+	);
 }
 
 /** Validates and delivers; `deliver` is false for a request a fault answers instead. */
 function handleMessage(state, userId, headers, rawBody, correlationId) {
 	if (!state.authorize(headers.authorization, ['Bearer'])) {
-		return v4Error(state, state.config.expiredTokenStatus, 'INVALID_TOKEN', 'The access token is missing, invalid or expired');
+		return v4Error(
+			state,
+			state.config.expiredTokenStatus,
+			'INVALID_TOKEN',
+			'The access token is missing, invalid or expired',
+		);
 	}
-	if (!UUID.test(userId)) return v4Error(state, 400, 'INVALID_USER_ID', `userId ${userId} is not a UUID`);
+	if (!UUID.test(userId))
+		return v4Error(state, 400, 'INVALID_USER_ID', `userId ${userId} is not a UUID`);
 	let body;
 	try {
 		body = JSON.parse(rawBody);
@@ -28,10 +41,12 @@ function handleMessage(state, userId, headers, rawBody, correlationId) {
 		return v4Error(state, 400, 'INVALID_BODY', 'The body is not valid JSON');
 	}
 	for (const field of ['sessionId', 'templateId']) {
-		if (typeof body?.[field] !== 'string' || !body[field].trim()) return v4Error(state, 400, 'MISSING_FIELD', `${field} is required`);
+		if (typeof body?.[field] !== 'string' || !body[field].trim())
+			return v4Error(state, 400, 'MISSING_FIELD', `${field} is required`);
 	}
 	if (body.context === undefined) {
-		if (state.config.contextRequired) return v4Error(state, 400, 'MISSING_FIELD', 'context is required');
+		if (state.config.contextRequired)
+			return v4Error(state, 400, 'MISSING_FIELD', 'context is required');
 	} else {
 		let url;
 		try {
@@ -39,9 +54,15 @@ function handleMessage(state, userId, headers, rawBody, correlationId) {
 		} catch {
 			return v4Error(state, 400, 'INVALID_CONTEXT_URL', 'context.url is not a valid URL');
 		}
-		if (!['http:', 'https:'].includes(url.protocol)) return v4Error(state, 400, 'INVALID_CONTEXT_URL', 'context.url must be http or https');
+		if (!['http:', 'https:'].includes(url.protocol))
+			return v4Error(state, 400, 'INVALID_CONTEXT_URL', 'context.url must be http or https');
 		if (!domainAllowed(state, url.hostname)) {
-			return v4Error(state, 400, 'DOMAIN_NOT_ALLOWED', `The domain ${url.hostname} of context.url is not on the approved list`);
+			return v4Error(
+				state,
+				400,
+				'DOMAIN_NOT_ALLOWED',
+				`The domain ${url.hostname} of context.url is not on the approved list`,
+			);
 		}
 	}
 	if (!state.credentials.userIds.some((id) => id.toLowerCase() === userId.toLowerCase())) {

@@ -5,20 +5,39 @@ const ENDPOINTS = ['token', 'messages', 'calloutList', 'calloutDelete'];
 
 // Omitted fields: the issue's example limit; the APIs but not the OAuth2 token service
 // (`endpoints: 'all'` includes it); Concur's one documented 429, `Retry-After: 0`.
-const DEFAULTS = { ratePerSecond: 50, burst: 10, maxConcurrent: null, endpoints: ['messages', 'calloutList', 'calloutDelete'], retryAfter: 0, status: 429 };
+const DEFAULTS = {
+	ratePerSecond: 50,
+	burst: 10,
+	maxConcurrent: null,
+	endpoints: ['messages', 'calloutList', 'calloutDelete'],
+	retryAfter: 0,
+	status: 429,
+};
 
 /** The `rateLimit` config value with its defaults filled in; throws on a value it cannot play. */
 function normalizeRateLimit(input) {
 	if (input === null) return null;
 	const limit = { ...DEFAULTS, ...input };
 	const positive = (n) => typeof n === 'number' && n > 0;
-	if (!positive(limit.ratePerSecond)) throw new Error('rateLimit.ratePerSecond must be a positive number');
-	if (!Number.isInteger(limit.burst) || limit.burst < 1) throw new Error('rateLimit.burst must be an integer >= 1');
-	if (limit.maxConcurrent !== null && !(Number.isInteger(limit.maxConcurrent) && limit.maxConcurrent > 0)) throw new Error('rateLimit.maxConcurrent must be null or an integer >= 1');
-	if (limit.endpoints !== 'all' && !(Array.isArray(limit.endpoints) && limit.endpoints.every((e) => ENDPOINTS.includes(e)))) {
+	if (!positive(limit.ratePerSecond))
+		throw new Error('rateLimit.ratePerSecond must be a positive number');
+	if (!Number.isInteger(limit.burst) || limit.burst < 1)
+		throw new Error('rateLimit.burst must be an integer >= 1');
+	if (
+		limit.maxConcurrent !== null &&
+		!(Number.isInteger(limit.maxConcurrent) && limit.maxConcurrent > 0)
+	)
+		throw new Error('rateLimit.maxConcurrent must be null or an integer >= 1');
+	if (
+		limit.endpoints !== 'all' &&
+		!(Array.isArray(limit.endpoints) && limit.endpoints.every((e) => ENDPOINTS.includes(e)))
+	) {
 		throw new Error(`rateLimit.endpoints must be 'all' or a list of ${ENDPOINTS.join(', ')}`);
 	}
-	if (!['date', 'absent'].includes(limit.retryAfter) && !(Number.isInteger(limit.retryAfter) && limit.retryAfter >= 0)) {
+	if (
+		!['date', 'absent'].includes(limit.retryAfter) &&
+		!(Number.isInteger(limit.retryAfter) && limit.retryAfter >= 0)
+	) {
 		throw new Error("rateLimit.retryAfter must be whole seconds, 'date' or 'absent'");
 	}
 	if (![429, 503].includes(limit.status)) throw new Error('rateLimit.status must be 429 or 503');
@@ -47,7 +66,8 @@ function createRateLimiter({ ratePerSecond, burst, maxConcurrent, endpoints }, n
 		take() {
 			refill();
 			const waitMs = tokens >= 1 ? 0 : ((1 - tokens) * 1000) / ratePerSecond;
-			if (waitMs > 0 || (maxConcurrent !== null && inFlight >= maxConcurrent)) return { admitted: false, waitMs };
+			if (waitMs > 0 || (maxConcurrent !== null && inFlight >= maxConcurrent))
+				return { admitted: false, waitMs };
 			tokens -= 1;
 			inFlight++;
 			return { admitted: true };
@@ -61,7 +81,8 @@ function createRateLimiter({ ratePerSecond, burst, maxConcurrent, endpoints }, n
 /** The Retry-After header for a refusal at `nowMs`: seconds, or the next whole second a token is there. */
 function retryAfterHeader(retryAfter, nowMs, waitMs) {
 	if (retryAfter === 'absent') return {};
-	if (retryAfter === 'date') return { 'Retry-After': new Date(Math.ceil((nowMs + waitMs) / 1000) * 1000).toUTCString() };
+	if (retryAfter === 'date')
+		return { 'Retry-After': new Date(Math.ceil((nowMs + waitMs) / 1000) * 1000).toUTCString() };
 	return { 'Retry-After': String(retryAfter) };
 }
 

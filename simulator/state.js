@@ -99,9 +99,13 @@ class SimulatorState {
 
 	setConfig(partial = {}) {
 		const latency = { ...this.config.latency, ...(partial.latency ?? {}) };
-		const rateLimit = partial.rateLimit === undefined ? this.config.rateLimit : normalizeRateLimit(partial.rateLimit);
+		const rateLimit =
+			partial.rateLimit === undefined
+				? this.config.rateLimit
+				: normalizeRateLimit(partial.rateLimit);
 		// Setting a limit (even the same one again) starts a full bucket.
-		if (partial.rateLimit !== undefined) this.limiter = rateLimit && createRateLimiter(rateLimit, this.now);
+		if (partial.rateLimit !== undefined)
+			this.limiter = rateLimit && createRateLimiter(rateLimit, this.now);
 		Object.assign(this.config, partial, { latency, rateLimit });
 		return this.config;
 	}
@@ -116,7 +120,10 @@ class SimulatorState {
 
 	issueRefreshToken() {
 		const token = this.random.uuid();
-		this.refreshTokens.set(token, { valid: true, expiresAt: Date.now() + this.config.refreshTokenTtlSeconds * 1000 });
+		this.refreshTokens.set(token, {
+			valid: true,
+			expiresAt: Date.now() + this.config.refreshTokenTtlSeconds * 1000,
+		});
 		return token;
 	}
 
@@ -149,21 +156,31 @@ class SimulatorState {
 
 	/** Every secret this simulator handed out since its start, for scans that must not find them. */
 	secrets() {
-		return [this.credentials.clientSecret, this.credentials.userPassword, ...this.requestTokens.keys(), ...this.refreshTokens.keys(), ...this.accessTokens.keys()];
+		return [
+			this.credentials.clientSecret,
+			this.credentials.userPassword,
+			...this.requestTokens.keys(),
+			...this.refreshTokens.keys(),
+			...this.accessTokens.keys(),
+		];
 	}
 
 	// The FAILED queue
 
 	/** `count`, or `{ count }`, or `{ notifications: [partial, ...] }`; returns the added ones. */
 	addNotifications(spec) {
-		const partials = typeof spec === 'number' ? Array.from({ length: spec }, () => ({})) : spec?.notifications ?? Array.from({ length: spec?.count ?? 0 }, () => ({}));
+		const partials =
+			typeof spec === 'number'
+				? Array.from({ length: spec }, () => ({}))
+				: (spec?.notifications ?? Array.from({ length: spec?.count ?? 0 }, () => ({})));
 		const added = partials.map((partial) => {
 			this.clock += (1 + this.random.int(90)) * 60_000;
 			const objectType = partial.ObjectType ?? (this.random.next() < 0.8 ? 'EXPRPT' : 'TRAVELREQ');
 			return {
 				id: partial.id ?? this.random.concurId(),
 				eventTime: partial.EventDateTime ? Date.parse(`${partial.EventDateTime}Z`) : this.clock,
-				eventType: partial.EventType ?? EVENT_TYPES[objectType === 'EXPRPT' ? this.random.int(2) : 2],
+				eventType:
+					partial.EventType ?? EVENT_TYPES[objectType === 'EXPRPT' ? this.random.int(2) : 2],
 				objectType,
 				// On the host the notification URIs name, so a workflow can fetch the object from the simulator.
 				objectUri:
@@ -181,7 +198,10 @@ class SimulatorState {
 
 	/** A notification as the control API shows it, with its URI on `base`. */
 	describe(n, base) {
-		return { ...n, uri: `${this.calloutBase(base)}/api/platform/notifications/v1.0/notification/${n.id}` };
+		return {
+			...n,
+			uri: `${this.calloutBase(base)}/api/platform/notifications/v1.0/notification/${n.id}`,
+		};
 	}
 
 	calloutBase(servingUrl) {
@@ -219,20 +239,32 @@ class SimulatorState {
 
 	/** The fault to play for this request, if any: `next` rules first, then rates. */
 	takeFault(endpoint) {
-		const matching = this.faults.filter((rule) => rule.endpoint === endpoint || rule.endpoint === '*');
+		const matching = this.faults.filter(
+			(rule) => rule.endpoint === endpoint || rule.endpoint === '*',
+		);
 		const counted = matching.find((rule) => rule.next > 0);
 		if (counted) {
 			counted.next--;
 			if (counted.next === 0) this.faults.splice(this.faults.indexOf(counted), 1);
 			return counted;
 		}
-		return matching.find((rule) => rule.rate !== undefined && rule.next === undefined && this.random.next() < rule.rate);
+		return matching.find(
+			(rule) =>
+				rule.rate !== undefined && rule.next === undefined && this.random.next() < rule.rate,
+		);
 	}
 
 	// Deliveries
 
 	recordDelivery(userId, body, correlationId) {
-		this.messages.push({ userId, sessionId: body.sessionId, templateId: body.templateId, context: body.context, correlationId, receivedAt: Date.now() });
+		this.messages.push({
+			userId,
+			sessionId: body.sessionId,
+			templateId: body.templateId,
+			context: body.context,
+			correlationId,
+			receivedAt: Date.now(),
+		});
 		const key = JSON.stringify([userId, body.sessionId, body.templateId, body.context]);
 		this.deliveryCounts.set(key, (this.deliveryCounts.get(key) ?? 0) + 1);
 	}

@@ -21,7 +21,10 @@ function useSimulator(options = {}) {
 
 /** A credential as an ops user would fill it in for the simulator (the one `npm start` imports). */
 function credentialFor(sim, fields = {}) {
-	return new CredentialStore({ credentialClass: SapConcurApi, data: { ...simulatorCredential(sim, fields).data, accessToken: '' } });
+	return new CredentialStore({
+		credentialClass: SapConcurApi,
+		data: { ...simulatorCredential(sim, fields).data, accessToken: '' },
+	});
 }
 
 /** Every secret the credential holds now or held before, to look for in outputs and errors. */
@@ -37,7 +40,9 @@ function secretsOf(store, sim) {
 }
 
 function expectNoSecrets(value, secrets) {
-	const text = JSON.stringify(value, (key, v) => (v instanceof Error ? { message: v.message, description: v.description, context: v.context } : v));
+	const text = JSON.stringify(value, (key, v) =>
+		v instanceof Error ? { message: v.message, description: v.description, context: v.context } : v,
+	);
 	for (const secret of secrets) expect(text).not.toContain(secret);
 }
 

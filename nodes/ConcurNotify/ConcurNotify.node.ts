@@ -1,9 +1,18 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { ConcurClient, CREDENTIAL_NAME } from '../shared/transport';
 import { runItemBatch, type BatchPlan } from './itemBatch';
-import { deleteFailedNotification, deleteFields, prepareDelete } from './operations/deleteFailedNotification';
+import {
+	deleteFailedNotification,
+	deleteFields,
+	prepareDelete,
+} from './operations/deleteFailedNotification';
 import { getManyFailedNotifications, getManyFields } from './operations/getManyFailedNotifications';
 import { prepareMessage, sendMessage, sendMessageFields } from './operations/sendMessage';
 import { MAX_PARALLEL, readRequestSettings, requestOptionsProperty } from './requestOptions';
@@ -15,7 +24,8 @@ export class ConcurNotify implements INodeType {
 		icon: { light: 'file:../../icons/concur.svg', dark: 'file:../../icons/concur.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { send: "Send", getAll: "Get Many", delete: "Delete" }[$parameter["operation"]] + ": " + { message: "Message", failedNotification: "Failed Notification" }[$parameter["resource"]] }}',
+		subtitle:
+			'={{ { send: "Send", getAll: "Get Many", delete: "Delete" }[$parameter["operation"]] + ": " + { message: "Message", failedNotification: "Failed Notification" }[$parameter["resource"]] }}',
 		description: 'Send SAP Concur partner notifications and manage failed callout notifications',
 		defaults: { name: 'Concur Notify' },
 		usableAsTool: true,
@@ -41,7 +51,14 @@ export class ConcurNotify implements INodeType {
 				noDataExpression: true,
 				default: 'send',
 				displayOptions: { show: { resource: ['message'] } },
-				options: [{ name: 'Send', value: 'send', action: 'Send a message', description: 'Send a Partner Notifications message to a Concur user' }],
+				options: [
+					{
+						name: 'Send',
+						value: 'send',
+						action: 'Send a message',
+						description: 'Send a Partner Notifications message to a Concur user',
+					},
+				],
 			},
 			{
 				displayName: 'Operation',
@@ -51,8 +68,18 @@ export class ConcurNotify implements INodeType {
 				default: 'getAll',
 				displayOptions: { show: { resource: ['failedNotification'] } },
 				options: [
-					{ name: 'Delete', value: 'delete', action: 'Delete a failed notification', description: 'Remove a failed callout notification from the queue once handled' },
-					{ name: 'Get Many', value: 'getAll', action: 'Get many failed notifications', description: 'List the callout notifications that failed' },
+					{
+						name: 'Delete',
+						value: 'delete',
+						action: 'Delete a failed notification',
+						description: 'Remove a failed callout notification from the queue once handled',
+					},
+					{
+						name: 'Get Many',
+						value: 'getAll',
+						action: 'Get many failed notifications',
+						description: 'List the callout notifications that failed',
+					},
 				],
 			},
 			...sendMessageFields,
@@ -67,20 +94,33 @@ export class ConcurNotify implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const operation = this.getNodeParameter('operation', 0) as string;
 		const settings = readRequestSettings(this);
-		const client = await ConcurClient.create(this, { parallel: settings.parallel, maxParallel: MAX_PARALLEL });
-		const common = { slots: client.scheduler, maxParallel: settings.parallel === 'auto' ? MAX_PARALLEL : settings.parallel };
+		const client = await ConcurClient.create(this, {
+			parallel: settings.parallel,
+			maxParallel: MAX_PARALLEL,
+		});
+		const common = {
+			slots: client.scheduler,
+			maxParallel: settings.parallel === 'auto' ? MAX_PARALLEL : settings.parallel,
+		};
 		const plans: Record<string, () => BatchPlan<unknown>> = {
 			send: () => ({
 				...common,
 				doneVerb: 'were sent',
 				prepare: (i) => prepareMessage(this, i),
-				perform: async (input, i) => await sendMessage(client, input as ReturnType<typeof prepareMessage>, settings, i),
+				perform: async (input, i) =>
+					await sendMessage(client, input as ReturnType<typeof prepareMessage>, settings, i),
 			}),
 			delete: () => ({
 				...common,
 				doneVerb: 'were deleted',
 				prepare: (i) => prepareDelete(this, client, i),
-				perform: async (input, i) => await deleteFailedNotification(client, input as ReturnType<typeof prepareDelete>, settings, i),
+				perform: async (input, i) =>
+					await deleteFailedNotification(
+						client,
+						input as ReturnType<typeof prepareDelete>,
+						settings,
+						i,
+					),
 			}),
 			getAll: () => ({
 				...common,

@@ -23,7 +23,10 @@ export interface BatchPlan<Input> {
  * is reported for every item before any request; with Continue On Fail each failure becomes an
  * error item, otherwise the first failure stops the run once the requests in flight settle.
  */
-export async function runItemBatch<Input>(ctx: IExecuteFunctions, plan: BatchPlan<Input>): Promise<INodeExecutionData[]> {
+export async function runItemBatch<Input>(
+	ctx: IExecuteFunctions,
+	plan: BatchPlan<Input>,
+): Promise<INodeExecutionData[]> {
 	const count = ctx.getInputData().length;
 	const continueOnFail = ctx.continueOnFail();
 	const inputs = Array.from({ length: count }, (_, itemIndex) => {
@@ -51,7 +54,8 @@ export async function runItemBatch<Input>(ctx: IExecuteFunctions, plan: BatchPla
 		// With one input item the error already says all there is: it failed.
 		if (count > 1) {
 			const done = outcomes.filter((o) => o.status === 'fulfilled').length;
-			error.description = `${error.description ?? ''} ${done} of ${count} items ${plan.doneVerb} before the node stopped; the others were not.`.trim();
+			error.description =
+				`${error.description ?? ''} ${done} of ${count} items ${plan.doneVerb} before the node stopped; the others were not.`.trim();
 		}
 		throw error;
 	}
@@ -60,7 +64,9 @@ export async function runItemBatch<Input>(ctx: IExecuteFunctions, plan: BatchPla
 	const results: INodeExecutionData[] = [];
 	inputs.forEach((entry, itemIndex) => {
 		const pairedItem = { item: itemIndex };
-		const outcome = entry.valid ? outcomeOf.get(itemIndex)! : { status: 'rejected' as const, reason: entry.error };
+		const outcome = entry.valid
+			? outcomeOf.get(itemIndex)!
+			: { status: 'rejected' as const, reason: entry.error };
 		if (outcome.status === 'fulfilled') {
 			const values = Array.isArray(outcome.value) ? outcome.value : [outcome.value];
 			values.forEach((json) => results.push({ json, pairedItem }));

@@ -7,7 +7,10 @@ export const MAX_PARALLEL = 50;
 const DEFAULT_THROTTLE_RETRY_SECONDS = 300;
 
 /** The "Options" collection shared by every operation: how requests are sent and repeated. */
-export function requestOptionsProperty(operations: Record<string, string[]>, withParallel: boolean): INodeProperties {
+export function requestOptionsProperty(
+	operations: Record<string, string[]>,
+	withParallel: boolean,
+): INodeProperties {
 	const options: INodeProperties[] = [
 		{
 			displayName: 'Max Attempts',
@@ -25,7 +28,7 @@ export function requestOptionsProperty(operations: Record<string, string[]>, wit
 			typeOptions: { minValue: 0, maxValue: 3600 },
 			default: 300,
 			description:
-				"How long a request that Concur throttles (429 or 503) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.",
+				'How long a request that Concur throttles (429 or 503) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.',
 		},
 		{
 			displayName: 'Retry Ambiguous Failures',
@@ -80,7 +83,8 @@ export function readRequestSettings(ctx: IExecuteFunctions): RequestSettings {
 	const parallel = Math.min(Math.floor(options.requestsInParallel ?? 0), MAX_PARALLEL);
 	return {
 		parallel: parallel >= 1 ? parallel : 'auto',
-		throttleBudgetMs: Math.max(options.throttleRetrySeconds ?? DEFAULT_THROTTLE_RETRY_SECONDS, 0) * 1000,
+		throttleBudgetMs:
+			Math.max(options.throttleRetrySeconds ?? DEFAULT_THROTTLE_RETRY_SECONDS, 0) * 1000,
 		maxAttempts: Math.max(Math.floor(options.maxAttempts ?? DEFAULT_RETRY.maxAttempts), 1),
 		retryAmbiguous: options.retryAmbiguous ?? DEFAULT_RETRY.retryAmbiguous,
 		timeoutMs: (options.timeout ?? DEFAULT_RETRY.timeoutMs / 1000) * 1000,

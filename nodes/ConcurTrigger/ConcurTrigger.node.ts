@@ -1,7 +1,17 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { fetchFailedNotifications, responseFormatProperty, type ResponseFormat } from '../ConcurNotify/operations/getManyFailedNotifications';
+import {
+	fetchFailedNotifications,
+	responseFormatProperty,
+	type ResponseFormat,
+} from '../ConcurNotify/operations/getManyFailedNotifications';
 import { ConcurClient, CREDENTIAL_NAME, DEFAULT_RETRY } from '../shared/transport';
 import { planPoll, type EmittedState } from './emittedState';
 import { acknowledge, retryDeletes } from './acknowledge';
@@ -33,8 +43,16 @@ export class ConcurTrigger implements INodeType {
 				type: 'options',
 				default: 'all',
 				options: [
-					{ name: 'All Failed Notifications in the Queue', value: 'all', description: 'They are failures someone must handle' },
-					{ name: 'Only New Ones', value: 'new', description: 'Skip what is in the queue when the trigger starts' },
+					{
+						name: 'All Failed Notifications in the Queue',
+						value: 'all',
+						description: 'They are failures someone must handle',
+					},
+					{
+						name: 'Only New Ones',
+						value: 'new',
+						description: 'Skip what is in the queue when the trigger starts',
+					},
 				],
 			},
 			{
@@ -46,12 +64,14 @@ export class ConcurTrigger implements INodeType {
 					{
 						name: 'None (At-Least-Once)',
 						value: 'none',
-						description: 'The workflow deletes each notification with Concur Notify → Delete once handled; until then it stays in the queue',
+						description:
+							'The workflow deletes each notification with Concur Notify → Delete once handled; until then it stays in the queue',
 					},
 					{
 						name: 'Delete When Emitted (At-Most-Once)',
 						value: 'delete',
-						description: 'Deleted from Concur as it is emitted: if the workflow then fails, the notification is gone',
+						description:
+							'Deleted from Concur as it is emitted: if the workflow then fails, the notification is gone',
 					},
 				],
 			},
@@ -78,7 +98,8 @@ export class ConcurTrigger implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. REPORT SUBMITTED',
-						description: 'Only notifications whose event type contains this text (case-insensitive)',
+						description:
+							'Only notifications whose event type contains this text (case-insensitive)',
 					},
 				],
 			},
@@ -95,7 +116,8 @@ export class ConcurTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 100,
-						description: 'The most notifications one execution gets; the rest come with the next polls, oldest first',
+						description:
+							'The most notifications one execution gets; the rest come with the next polls, oldest first',
 					},
 					{
 						displayName: 'Re-Emit Unacknowledged After (Hours)',
@@ -113,13 +135,26 @@ export class ConcurTrigger implements INodeType {
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const filters = this.getNodeParameter('filters', {}) as { objectType?: string; eventTypeContains?: string };
-		const options = this.getNodeParameter('options', {}) as { maxItems?: number; reEmitAfterHours?: number; responseFormat?: ResponseFormat };
+		const filters = this.getNodeParameter('filters', {}) as {
+			objectType?: string;
+			eventTypeContains?: string;
+		};
+		const options = this.getNodeParameter('options', {}) as {
+			maxItems?: number;
+			reEmitAfterHours?: number;
+			responseFormat?: ResponseFormat;
+		};
 		const client = await ConcurClient.create(this);
-		const queue = await fetchFailedNotifications(client, options.responseFormat ?? 'xml', DEFAULT_RETRY);
+		const queue = await fetchFailedNotifications(
+			client,
+			options.responseFormat ?? 'xml',
+			DEFAULT_RETRY,
+		);
 		const needle = filters.eventTypeContains?.trim().toLowerCase();
 		const candidates = queue.filter(
-			(n) => (!filters.objectType || n.objectType === filters.objectType) && (!needle || n.eventType.toLowerCase().includes(needle)),
+			(n) =>
+				(!filters.objectType || n.objectType === filters.objectType) &&
+				(!needle || n.eventType.toLowerCase().includes(needle)),
 		);
 
 		if (this.getMode() === 'manual') {
@@ -148,8 +183,10 @@ export class ConcurTrigger implements INodeType {
 		// while this one acknowledges must already see these notifications as emitted.
 		Object.assign(state, plan.next);
 		const failedRetries = await retryDeletes(client, plan.retryDelete);
-		for (const [id, error] of Object.entries(failedRetries)) this.logger.warn(`Concur Trigger: deleting notification ${id} failed again: ${error}`);
-		const items: IDataObject[] = acknowledgeMode === 'delete' ? await acknowledge(client, plan.due) : plan.due;
+		for (const [id, error] of Object.entries(failedRetries))
+			this.logger.warn(`Concur Trigger: deleting notification ${id} failed again: ${error}`);
+		const items: IDataObject[] =
+			acknowledgeMode === 'delete' ? await acknowledge(client, plan.due) : plan.due;
 		if (items.length) return [this.helpers.returnJsonArray(items)];
 		// "Only New" must remember its baseline, and n8n saves static data only when a poll emits:
 		// the first poll therefore starts one execution with no items.

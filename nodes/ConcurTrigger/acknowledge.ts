@@ -8,25 +8,39 @@ import { DEFAULT_RETRY, type ConcurClient } from '../shared/transport';
  * delete, or a URI off the credential's Concur hosts (never called with the token), is reported on
  * the item; the notification is still emitted once, and later polls retry a failed delete.
  */
-export async function acknowledge(client: ConcurClient, due: CalloutNotification[]): Promise<IDataObject[]> {
+export async function acknowledge(
+	client: ConcurClient,
+	due: CalloutNotification[],
+): Promise<IDataObject[]> {
 	const results: IDataObject[] = [];
 	for (const notification of due) {
 		if (!client.isConcurUrl(notification.uri)) {
-			results.push({ ...notification, acknowledged: false, acknowledgeError: `Not deleted: ${notification.uri} is not on one of the credential's Concur hosts` });
+			results.push({
+				...notification,
+				acknowledged: false,
+				acknowledgeError: `Not deleted: ${notification.uri} is not on one of the credential's Concur hosts`,
+			});
 			continue;
 		}
 		const error = await deleteNotification(client, notification);
 		results.push(
 			error === undefined
 				? { ...notification, acknowledged: true }
-				: { ...notification, acknowledged: false, acknowledgeError: `${error}. Later polls retry the delete and do not emit this notification again.` },
+				: {
+						...notification,
+						acknowledged: false,
+						acknowledgeError: `${error}. Later polls retry the delete and do not emit this notification again.`,
+					},
 		);
 	}
 	return results;
 }
 
 /** Retries the deletes that failed on earlier polls; returns what still failed, by notification id. */
-export async function retryDeletes(client: ConcurClient, pending: CalloutNotification[]): Promise<Record<string, string>> {
+export async function retryDeletes(
+	client: ConcurClient,
+	pending: CalloutNotification[],
+): Promise<Record<string, string>> {
 	const failures: Record<string, string> = {};
 	for (const notification of pending.filter((n) => client.isConcurUrl(n.uri))) {
 		const error = await deleteNotification(client, notification);
@@ -36,11 +50,18 @@ export async function retryDeletes(client: ConcurClient, pending: CalloutNotific
 }
 
 /** Deletes one notification; a 404 means it is already gone (an overlapping poll's retry deleted it). */
-async function deleteNotification(client: ConcurClient, notification: CalloutNotification): Promise<string | undefined> {
+async function deleteNotification(
+	client: ConcurClient,
+	notification: CalloutNotification,
+): Promise<string | undefined> {
 	try {
-		await client.request({ method: 'DELETE', url: notification.uri }, DEFAULT_RETRY, { action: 'Deleting the failed notification' });
+		await client.request({ method: 'DELETE', url: notification.uri }, DEFAULT_RETRY, {
+			action: 'Deleting the failed notification',
+		});
 		return undefined;
 	} catch (error) {
-		return (error as { httpCode?: string }).httpCode === '404' ? undefined : (error as Error).message;
+		return (error as { httpCode?: string }).httpCode === '404'
+			? undefined
+			: (error as Error).message;
 	}
 }

@@ -19,7 +19,10 @@ export interface EmittedState {
 }
 
 /** A notification as emitted: how many times so far, and when first. */
-export type EmittedNotification = CalloutNotification & { emittedCount: number; firstEmittedAt: string };
+export type EmittedNotification = CalloutNotification & {
+	emittedCount: number;
+	firstEmittedAt: string;
+};
 
 export interface PollPlan {
 	/** What to emit now, oldest first. */
@@ -39,16 +42,23 @@ export interface PollRules {
 	now: number;
 }
 
-const asEmission = (saved: Emission | number): Emission => (typeof saved === 'number' ? [saved, saved, 1] : saved);
+const asEmission = (saved: Emission | number): Emission =>
+	typeof saved === 'number' ? [saved, saved, 1] : saved;
 
 /**
  * Decides what a poll emits from the whole fetched queue (oldest first) and the candidates that
  * pass the filters. Pure: the caller commits `next` before anything else can interleave.
  */
-export function planPoll(state: EmittedState, queue: CalloutNotification[], candidates: CalloutNotification[], rules: PollRules): PollPlan {
+export function planPoll(
+	state: EmittedState,
+	queue: CalloutNotification[],
+	candidates: CalloutNotification[],
+	rules: PollRules,
+): PollPlan {
 	const inQueue = new Set(queue.map((n) => n.id));
 	const emitted: Record<string, Emission> = {};
-	for (const [id, saved] of Object.entries(state.emitted ?? {})) if (inQueue.has(id)) emitted[id] = asEmission(saved);
+	for (const [id, saved] of Object.entries(state.emitted ?? {}))
+		if (inQueue.has(id)) emitted[id] = asEmission(saved);
 	if (!state.started && rules.startWith === 'new') {
 		for (const n of queue) emitted[n.id] = [rules.now, rules.now, 0];
 		return { due: [], retryDelete: [], next: { started: true, emitted } };
@@ -63,7 +73,9 @@ export function planPoll(state: EmittedState, queue: CalloutNotification[], cand
 	const due = candidates.filter(isDue).slice(0, rules.maxItems);
 	const dueIds = new Set(due.map((n) => n.id));
 	const retryDelete =
-		rules.acknowledge === 'delete' ? candidates.filter((n) => !dueIds.has(n.id) && (emitted[n.id]?.[2] ?? 0) > 0) : [];
+		rules.acknowledge === 'delete'
+			? candidates.filter((n) => !dueIds.has(n.id) && (emitted[n.id]?.[2] ?? 0) > 0)
+			: [];
 	const emittedNow = due.map((n): EmittedNotification => {
 		const [firstMs, , count] = emitted[n.id] ?? [rules.now, rules.now, 0];
 		emitted[n.id] = [firstMs, rules.now, count + 1];

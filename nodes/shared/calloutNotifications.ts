@@ -24,7 +24,8 @@ export const calloutListPath = LIST_PATH;
 
 export const calloutItemPath = (id: string) => `${LIST_PATH}/${encodeURIComponent(id)}`;
 
-const isObject = (value: unknown): value is IDataObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is IDataObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export type CalloutList = { notifications: CalloutNotification[] } | { problem: string };
 
@@ -36,9 +37,18 @@ export type CalloutList = { notifications: CalloutNotification[] } | { problem: 
 export function parseCalloutNotifications(body: unknown): CalloutList {
 	try {
 		const text = typeof body === 'string' ? body.trim() : undefined;
-		const data = text === undefined ? body : text.startsWith('<') ? parseXml(text) : text ? JSON.parse(text) : [];
+		const data =
+			text === undefined
+				? body
+				: text.startsWith('<')
+					? parseXml(text)
+					: text
+						? JSON.parse(text)
+						: [];
 		const entries = entriesOf(data);
-		return typeof entries === 'string' ? { problem: entries } : { notifications: entries.map(normalize) };
+		return typeof entries === 'string'
+			? { problem: entries }
+			: { notifications: entries.map(normalize) };
 	} catch (error) {
 		return { problem: (error as Error).message };
 	}
@@ -55,12 +65,17 @@ function entriesOf(data: unknown): IDataObject[] | string {
 	if (!isObject(data)) return 'the body is neither a list nor a NotificationList document';
 	const root = data.NotificationList ?? data.NotificationsList;
 	// A queue of one in JSON may come as the bare notification, not wrapped in an array.
-	if (root === undefined) return isNotification(data) ? [data] : 'the document is neither a notification nor a NotificationList';
+	if (root === undefined)
+		return isNotification(data)
+			? [data]
+			: 'the document is neither a notification nor a NotificationList';
 	if (root === '' || root === null) return [];
 	if (!isObject(root)) return 'the NotificationList element has an unexpected shape';
 	const entries = root.Notification;
 	const list = Array.isArray(entries) ? entries : entries === undefined ? [] : [entries];
-	return list.filter(isObject).map((entry) => (isObject(entry.Failure) ? { ...entry, ...entry.Failure } : entry));
+	return list
+		.filter(isObject)
+		.map((entry) => (isObject(entry.Failure) ? { ...entry, ...entry.Failure } : entry));
 }
 
 function textOf(value: unknown): string {
@@ -82,7 +97,10 @@ export function lastSegment(uri: string): string {
 
 /** `2012-11-14T19:45:25`, `2012-11-14:19:45:25` and `2012-05-01` all occur; the first two without a zone. */
 export function toIsoTime(raw: string): string {
-	const match = /^(\d{4}-\d{2}-\d{2})(?:[T: ](\d{2}:\d{2}:\d{2}(?:\.\d+)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(raw.trim());
+	const match =
+		/^(\d{4}-\d{2}-\d{2})(?:[T: ](\d{2}:\d{2}:\d{2}(?:\.\d+)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+			raw.trim(),
+		);
 	if (!match) return '';
 	const date = new Date(`${match[1]}T${match[2] ?? '00:00:00'}${match[3] ?? 'Z'}`);
 	return Number.isNaN(date.getTime()) ? '' : date.toISOString();
@@ -115,7 +133,11 @@ function normalize(entry: IDataObject): CalloutNotification {
 /** Oldest event first; notifications without a readable date keep their queue order, last. */
 export function oldestFirst(notifications: CalloutNotification[]): CalloutNotification[] {
 	return notifications
-		.map((notification, index) => ({ notification, index, time: notification.eventTime ? Date.parse(notification.eventTime) : Number.POSITIVE_INFINITY }))
+		.map((notification, index) => ({
+			notification,
+			index,
+			time: notification.eventTime ? Date.parse(notification.eventTime) : Number.POSITIVE_INFINITY,
+		}))
 		.sort((a, b) => (a.time === b.time ? a.index - b.index : a.time - b.time))
 		.map(({ notification }) => notification);
 }

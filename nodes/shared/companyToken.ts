@@ -39,12 +39,22 @@ export class ConcurTokenError extends Error {
 
 type Credentials = ICredentialDataDecryptedObject;
 
-const fingerprint = (secret: string) => createHash('sha256').update(secret).digest('hex').slice(0, 16);
+const fingerprint = (secret: string) =>
+	createHash('sha256').update(secret).digest('hex').slice(0, 16);
 
 /** The fields a user types identify one token lineage; the refreshed fields are not part of it. */
 function lineageKey(c: Credentials): string {
 	return fingerprint(
-		JSON.stringify([c.authentication, c.clientId, c.clientSecret, c.companyUuid, c.requestToken, c.refreshToken, c.dataCenter, c.baseUrl]),
+		JSON.stringify([
+			c.authentication,
+			c.clientId,
+			c.clientSecret,
+			c.companyUuid,
+			c.requestToken,
+			c.refreshToken,
+			c.dataCenter,
+			c.baseUrl,
+		]),
 	);
 }
 
@@ -53,7 +63,9 @@ function lineageKey(c: Credentials): string {
  * n8n process sharing the database) obtained and saved a newer token, or the user pasted a new grant.
  */
 function grantState(c: Credentials): string {
-	return fingerprint(JSON.stringify([c.requestToken, c.refreshToken, c.issuedRefreshToken, c.issuedAt]));
+	return fingerprint(
+		JSON.stringify([c.requestToken, c.refreshToken, c.issuedRefreshToken, c.issuedAt]),
+	);
 }
 
 interface Lineage {
@@ -76,7 +88,10 @@ const lineages = new Map<string, Lineage>();
  * spends (and, with rotation, invalidates) a refresh token twice. A newer stored grant, saved by
  * another process, always wins over this process's memory.
  */
-export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'], credentials: Credentials): Promise<TokenFields> {
+export async function obtainCompanyToken(
+	helpers: IHttpRequestHelper['helpers'],
+	credentials: Credentials,
+): Promise<TokenFields> {
 	if (credentials.authentication === 'accessToken') {
 		return {
 			accessToken: String(credentials.pastedAccessToken ?? ''),
@@ -90,7 +105,8 @@ export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'],
 	lineages.set(key, lineage);
 	const from = grantState(credentials);
 	if (lineage.inFlight?.from === from) return await lineage.inFlight.token;
-	if (lineage.recent?.from === from && lineage.recent.token.expiresAt > Date.now()) return lineage.recent.token;
+	if (lineage.recent?.from === from && lineage.recent.token.expiresAt > Date.now())
+		return lineage.recent.token;
 	const token = requestWithFallback(helpers, credentials, from, lineage);
 	lineage.inFlight = { from, token };
 	try {
@@ -107,7 +123,12 @@ export async function obtainCompanyToken(helpers: IHttpRequestHelper['helpers'],
  * lock (it reads the stored fields, then writes them back with the new ones), so another process's
  * save can put back a refresh token that a rotation here has already replaced.
  */
-async function requestWithFallback(helpers: IHttpRequestHelper['helpers'], c: Credentials, from: string, lineage: Lineage): Promise<TokenFields> {
+async function requestWithFallback(
+	helpers: IHttpRequestHelper['helpers'],
+	c: Credentials,
+	from: string,
+	lineage: Lineage,
+): Promise<TokenFields> {
 	const fallback = lineage.refreshToken;
 	const first = await requestToken(helpers, c, from).catch((error: unknown) => error as Error);
 	const refused = first instanceof ConcurTokenError && first.concurCode === '108';
@@ -149,19 +170,38 @@ export async function awaitNewerStoredGrant(
 type Grant = 'requestToken' | 'refreshStored' | 'refreshPasted' | 'clientCredentials';
 
 function grantFor(c: Credentials): { form: Record<string, string>; source: string; grant: Grant } {
-	const client = { client_id: String(c.clientId ?? ''), client_secret: String(c.clientSecret ?? '') };
+	const client = {
+		client_id: String(c.clientId ?? ''),
+		client_secret: String(c.clientSecret ?? ''),
+	};
 	if (c.authentication === 'clientCredentials') {
-		return { form: { ...client, grant_type: 'client_credentials' }, source: '', grant: 'clientCredentials' };
+		return {
+			form: { ...client, grant_type: 'client_credentials' },
+			source: '',
+			grant: 'clientCredentials',
+		};
 	}
-	const pasted = String((c.authentication === 'refreshToken' ? c.refreshToken : c.requestToken) ?? '');
+	const pasted = String(
+		(c.authentication === 'refreshToken' ? c.refreshToken : c.requestToken) ?? '',
+	);
 	const source = fingerprint(pasted);
 	const issued = c.lineage === source ? String(c.issuedRefreshToken ?? '') : '';
 	if (issued || c.authentication === 'refreshToken') {
 		const grant = c.authentication === 'refreshToken' ? 'refreshPasted' : 'refreshStored';
-		return { form: { ...client, grant_type: 'refresh_token', refresh_token: issued || pasted }, source, grant };
+		return {
+			form: { ...client, grant_type: 'refresh_token', refresh_token: issued || pasted },
+			source,
+			grant,
+		};
 	}
 	return {
-		form: { ...client, grant_type: 'password', username: String(c.companyUuid ?? ''), password: pasted, credtype: 'authtoken' },
+		form: {
+			...client,
+			grant_type: 'password',
+			username: String(c.companyUuid ?? ''),
+			password: pasted,
+			credtype: 'authtoken',
+		},
 		source,
 		grant: 'requestToken',
 	};
@@ -177,31 +217,47 @@ async function requestToken(
 	const { form: storedForm, source, grant } = grantFor(c);
 	const form = refreshToken ? { ...storedForm, refresh_token: refreshToken } : storedForm;
 	let origin = toOrigin(String(c.geolocation ?? '')) || configuredOrigin(c);
-	if (!origin) throw new ConcurTokenError('Choose a data centre, or enter a valid Custom Base URL (e.g. https://us2.api.concursolutions.com).');
+	if (!origin)
+		throw new ConcurTokenError(
+			'Choose a data centre, or enter a valid Custom Base URL (e.g. https://us2.api.concursolutions.com).',
+		);
 	for (let attempt = 1; ; attempt++) {
 		const response = await helpers
 			.httpRequest({
-			method: 'POST',
-			url: `${origin}/oauth2/v0/token`,
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-			body: new URLSearchParams(form).toString(),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
+				method: 'POST',
+				url: `${origin}/oauth2/v0/token`,
+				headers: {
+					'Content-Type': 'application/x-www-form-urlencoded',
+					Accept: 'application/json',
+				},
+				body: new URLSearchParams(form).toString(),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
 				timeout: 30_000,
 			})
 			.catch((error: Error) => {
-				throw new ConcurTokenError(`Could not reach SAP Concur at ${origin} to get a token: ${describeNetworkFailure(networkCode(error))}. Check the data centre or Custom Base URL, and the network.`);
+				throw new ConcurTokenError(
+					`Could not reach SAP Concur at ${origin} to get a token: ${describeNetworkFailure(networkCode(error))}. Check the data centre or Custom Base URL, and the network.`,
+				);
 			});
-		const body = typeof response.body === 'string' ? safeJson(response.body) : (response.body as IDataObject);
+		const body =
+			typeof response.body === 'string' ? safeJson(response.body) : (response.body as IDataObject);
 		const status = Number(response.statusCode);
 		const correlationId = String(response.headers?.['concur-correlationid'] ?? '');
 		if (status === 200 && typeof body?.access_token === 'string') {
 			const now = Date.now();
-			const valid = grant === 'clientCredentials' ? '' : typeof body.refresh_token === 'string' ? body.refresh_token : String(form.refresh_token ?? '');
+			const valid =
+				grant === 'clientCredentials'
+					? ''
+					: typeof body.refresh_token === 'string'
+						? body.refresh_token
+						: String(form.refresh_token ?? '');
 			const fields: TokenFields = {
 				accessToken: body.access_token,
-				...(valid && valid !== storedForm.refresh_token ? { issuedRefreshToken: valid, lineage: source } : {}),
+				...(valid && valid !== storedForm.refresh_token
+					? { issuedRefreshToken: valid, lineage: source }
+					: {}),
 				geolocation: toOrigin(String(body.geolocation ?? '')) || origin,
 				expiresAt: now + (Number(body.expires_in) || 3600) * 1000,
 				issuedAt: now,
@@ -215,7 +271,11 @@ async function requestToken(
 			origin = redirect;
 			continue;
 		}
-		throw new ConcurTokenError(explainTokenFailure(status, details.code, details.message, grant, correlationId, redirect), details.code, from);
+		throw new ConcurTokenError(
+			explainTokenFailure(status, details.code, details.message, grant, correlationId, redirect),
+			details.code,
+			from,
+		);
 	}
 }
 
@@ -231,7 +291,14 @@ const NEW_REQUEST_TOKEN =
 	'Generate a new company request token in Concur (Authentication Admin > Company Request Token) for this app and paste it into the credential.';
 
 /** A sentence that says what went wrong and what to do, with Concur's code and correlation id. */
-function explainTokenFailure(status: number, code: string | undefined, concurMessage: string | undefined, grant: Grant, correlationId: string, geolocation: string): string {
+function explainTokenFailure(
+	status: number,
+	code: string | undefined,
+	concurMessage: string | undefined,
+	grant: Grant,
+	correlationId: string,
+	geolocation: string,
+): string {
 	const advice: Record<string, string> = {
 		'5': 'The Client ID or Client Secret is wrong. Copy both again from the app registration.',
 		'16': `This company lives in another data centre${geolocation ? ` (${geolocation})` : ''}. Choose that data centre in the credential.`,
@@ -243,14 +310,24 @@ function explainTokenFailure(status: number, code: string | undefined, concurMes
 		'108': {
 			requestToken: `The company request token is invalid, expired (it is valid for 24 hours) or already used. ${NEW_REQUEST_TOKEN}`,
 			refreshStored: `The refresh token this credential got from the company request token has expired or was revoked, and no other n8n process saved a newer one. ${NEW_REQUEST_TOKEN}`,
-			refreshPasted: 'The refresh token is invalid or has expired. Paste a new one, or use the Company Request Token authentication.',
+			refreshPasted:
+				'The refresh token is invalid or has expired. Paste a new one, or use the Company Request Token authentication.',
 			clientCredentials: 'The app token was refused.',
 		}[grant] as string,
 		'134': 'The company is under maintenance in SAP Concur. Try again later.',
 		'136': `The company request token was not issued to this app's Client ID. ${NEW_REQUEST_TOKEN}`,
 	};
-	const what = (code && advice[code]) || (status >= 500 || !status ? 'SAP Concur could not issue a token right now. Try again later.' : 'Check the credential fields and the data centre.');
-	const facts = [`HTTP ${status || 'no answer'}`, code && `Concur code ${code}`, concurMessage && `Concur says: ${concurMessage}`, correlationId && `correlation id ${correlationId}`]
+	const what =
+		(code && advice[code]) ||
+		(status >= 500 || !status
+			? 'SAP Concur could not issue a token right now. Try again later.'
+			: 'Check the credential fields and the data centre.');
+	const facts = [
+		`HTTP ${status || 'no answer'}`,
+		code && `Concur code ${code}`,
+		concurMessage && `Concur says: ${concurMessage}`,
+		correlationId && `correlation id ${correlationId}`,
+	]
 		.filter(Boolean)
 		.join(', ');
 	return `SAP Concur refused the token request. ${what} (${facts})`;

@@ -24,21 +24,30 @@ const isObject = (value: unknown): value is Json =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const text = (value: unknown): string | undefined =>
-	typeof value === 'string' && value.trim() ? value.trim() : typeof value === 'number' ? String(value) : undefined;
+	typeof value === 'string' && value.trim()
+		? value.trim()
+		: typeof value === 'number'
+			? String(value)
+			: undefined;
 
-const cut = (value: string, limit: number) => (value.length > limit ? `${value.slice(0, limit)}…` : value);
+const cut = (value: string, limit: number) =>
+	value.length > limit ? `${value.slice(0, limit)}…` : value;
 
 /** Whitespace collapsed, cut after the last whole word within SUMMARY_LIMIT. */
 function words(value: string): string {
 	const flat = value.replace(/\s+/g, ' ').trim();
-	return flat.length > SUMMARY_LIMIT ? `${flat.slice(0, SUMMARY_LIMIT).replace(/\s+\S*$/, '')}…` : flat;
+	return flat.length > SUMMARY_LIMIT
+		? `${flat.slice(0, SUMMARY_LIMIT).replace(/\s+\S*$/, '')}…`
+		: flat;
 }
 
 /** An HTML page's title, else its first visible words; never markup. */
 function pageSummary(html: string): string {
 	const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1].replace(/<[^>]*>/g, '');
 	if (title?.trim()) return words(title);
-	const visible = html.replace(/<(script|style|head)\b[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>?/g, ' ');
+	const visible = html
+		.replace(/<(script|style|head)\b[\s\S]*?<\/\1>/gi, ' ')
+		.replace(/<[^>]*>?/g, ' ');
 	return words(visible) || 'no text';
 }
 
@@ -58,12 +67,20 @@ export function parseConcurError(body: unknown, status?: number): ConcurErrorDet
 	if (!trimmed) return {};
 	const summary = (what: string) => (status ? `HTTP ${status}, ${what}` : what);
 	const details = { body: cut(trimmed, BODY_LIMIT) };
-	if (looksLikeHtml(trimmed)) return { ...details, message: summary(`an HTML page: ${pageSummary(trimmed)}`) };
+	if (looksLikeHtml(trimmed))
+		return { ...details, message: summary(`an HTML page: ${pageSummary(trimmed)}`) };
 	let data: unknown;
 	try {
 		data = trimmed.startsWith('<') ? parseXml(trimmed) : JSON.parse(trimmed);
 	} catch {
-		return { ...details, message: summary(trimmed.startsWith('<') ? `a document this node cannot read: ${pageSummary(trimmed)}` : words(trimmed)) };
+		return {
+			...details,
+			message: summary(
+				trimmed.startsWith('<')
+					? `a document this node cannot read: ${pageSummary(trimmed)}`
+					: words(trimmed),
+			),
+		};
 	}
 	const found = fromData(data);
 	return found.message ? found : { ...found, ...details };

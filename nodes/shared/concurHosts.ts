@@ -11,7 +11,10 @@ export const DATA_CENTERS: INodePropertyOptions[] = [
 	{ name: 'China', value: 'https://cn.api.concurcdc.cn' },
 	{ name: 'US Implementation (Sandbox)', value: 'https://us-impl.api.concursolutions.com' },
 	{ name: 'EMEA Implementation (Sandbox)', value: 'https://emea-impl.api.concursolutions.com' },
-	{ name: 'Global Landing Zone (New Partner Integrations)', value: 'https://glz.api.concursolutions.com' },
+	{
+		name: 'Global Landing Zone (New Partner Integrations)',
+		value: 'https://glz.api.concursolutions.com',
+	},
 	{ name: 'Custom Base URL', value: 'custom' },
 ];
 

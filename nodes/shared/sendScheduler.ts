@@ -40,7 +40,11 @@ export class SendScheduler {
 
 	/** Waits until a request may start and books it; returns its start time. */
 	async turn(): Promise<number> {
-		for (let delay = this.control.delayBeforeStart(this.now()); delay > 0; delay = this.control.delayBeforeStart(this.now())) {
+		for (
+			let delay = this.control.delayBeforeStart(this.now());
+			delay > 0;
+			delay = this.control.delayBeforeStart(this.now())
+		) {
 			await sleep(delay);
 		}
 		const startedAt = this.now();

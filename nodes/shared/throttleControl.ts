@@ -64,7 +64,9 @@ export class ThrottleControl {
 		private readonly random: () => number = Math.random,
 	) {
 		this.adaptive = settings.parallel === 'auto';
-		this.target = this.adaptive ? AUTO_START_PARALLEL : Math.min(settings.parallel as number, settings.maxParallel);
+		this.target = this.adaptive
+			? AUTO_START_PARALLEL
+			: Math.min(settings.parallel as number, settings.maxParallel);
 		this.limit = settings.firstAlone ? 1 : this.target;
 	}
 
@@ -75,7 +77,8 @@ export class ThrottleControl {
 
 	/** Books the start of a request at `now`, spacing the next one by the current rate. */
 	started(now: number): void {
-		this.nextStartAt = Math.max(now, this.nextStartAt) + (Number.isFinite(this.rate) ? 1000 / this.rate : 0);
+		this.nextStartAt =
+			Math.max(now, this.nextStartAt) + (Number.isFinite(this.rate) ? 1000 / this.rate : 0);
 	}
 
 	/** Concur accepted a request that started at `startedAt`. */
@@ -84,7 +87,10 @@ export class ThrottleControl {
 		this.accepted++;
 		this.firstSuccessAt ??= now;
 		if (Number.isFinite(this.rate) && now > this.lastRateGrowthAt) {
-			this.rate += (Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) * (now - this.lastRateGrowthAt)) / 1000;
+			this.rate +=
+				(Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) *
+					(now - this.lastRateGrowthAt)) /
+				1000;
 			this.lastRateGrowthAt = now;
 		}
 		if (this.limit < this.target && this.accepted === 1) {
@@ -101,7 +107,10 @@ export class ThrottleControl {
 		}
 		if (++this.successesSinceGrowth < this.limit) return;
 		this.successesSinceGrowth = 0;
-		this.limit = Math.min(this.settings.maxParallel, this.slowStart ? this.limit * 2 : this.limit + 1);
+		this.limit = Math.min(
+			this.settings.maxParallel,
+			this.slowStart ? this.limit * 2 : this.limit + 1,
+		);
 	}
 
 	/**
@@ -112,7 +121,10 @@ export class ThrottleControl {
 	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
 		const echo = startedAt <= this.lastCutAt;
 		if (!echo) this.throttlesInRow++;
-		const minimum = Math.min(MIN_THROTTLE_WAIT_MS * 2 ** Math.max(0, this.throttlesInRow - 1), MAX_MIN_WAIT_MS);
+		const minimum = Math.min(
+			MIN_THROTTLE_WAIT_MS * 2 ** Math.max(0, this.throttlesInRow - 1),
+			MAX_MIN_WAIT_MS,
+		);
 		const wait = Math.max(retryAfterMs ?? 0, minimum * (1 + this.random() * 0.5));
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
 		this.lastRateGrowthAt = Math.max(this.lastRateGrowthAt, this.pausedUntil);
@@ -123,7 +135,8 @@ export class ThrottleControl {
 		this.slowStart = false;
 		if (Number.isFinite(this.rate)) this.rate = Math.max(this.rate * RATE_AFTER_THROTTLE, MIN_RATE);
 		// Before any success there is no rate to start from: the pause and the smaller limit do.
-		else if (this.accepted > 1) this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
+		else if (this.accepted > 1)
+			this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
 	}
 
 	/**

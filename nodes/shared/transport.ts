@@ -14,7 +14,15 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { ConcurTokenError, awaitNewerStoredGrant } from './companyToken';
 import { parseConcurError, withResponseBody } from './concurErrors';
 import { isTrustedUrl } from './concurHosts';
-import { describeNetworkFailure, networkCode, retryAfterMs, retryDelayMs, verdictForNetworkCode, verdictForStatus, type Verdict } from './retryPolicy';
+import {
+	describeNetworkFailure,
+	networkCode,
+	retryAfterMs,
+	retryDelayMs,
+	verdictForNetworkCode,
+	verdictForStatus,
+	type Verdict,
+} from './retryPolicy';
 import { SendScheduler } from './sendScheduler';
 import type { ThrottleSettings } from './throttleControl';
 
@@ -37,7 +45,12 @@ export interface RetryOptions {
 }
 
 /** For one request at a time (a trigger poll, its acknowledgements): throttles count as attempts too. */
-export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 5, timeoutMs: 30_000, retryAmbiguous: false, throttleBudgetMs: 0 };
+export const DEFAULT_RETRY: RetryOptions = {
+	maxAttempts: 5,
+	timeoutMs: 30_000,
+	retryAmbiguous: false,
+	throttleBudgetMs: 0,
+};
 
 /** One request at a time, for callers that send one after another (the trigger, Get Many). */
 const ONE_AT_A_TIME: Omit<ThrottleSettings, 'firstAlone'> = { parallel: 1, maxParallel: 1 };
@@ -97,7 +110,11 @@ export class ConcurClient {
 		return isTrustedUrl(this.credentials, url);
 	}
 
-	async request(options: IHttpRequestOptions, retry: RetryOptions, context: RequestContext): Promise<ConcurResponse> {
+	async request(
+		options: IHttpRequestOptions,
+		retry: RetryOptions,
+		context: RequestContext,
+	): Promise<ConcurResponse> {
 		const correlationId = randomUUID();
 		const request: IHttpRequestOptions = {
 			...options,
@@ -115,7 +132,11 @@ export class ConcurClient {
 		let siblingWaits = 0;
 		for (let attempt = 1; ; attempt++) {
 			const pause = this.scheduler.pauseLeftMs();
-			if (retry.throttleBudgetMs > 0 && pause > 0 && Date.now() + pause > firstTryAt + retry.throttleBudgetMs) {
+			if (
+				retry.throttleBudgetMs > 0 &&
+				pause > 0 &&
+				Date.now() + pause > firstTryAt + retry.throttleBudgetMs
+			) {
 				throw this.throttleTooLongError(pause, correlationId, attempt - 1, retry, context);
 			}
 			const sentAt = await this.scheduler.turn();
@@ -123,7 +144,8 @@ export class ConcurClient {
 			let failure: NodeApiError;
 			// The stored credential, read for each attempt (as n8n would), so that a 401 can tell
 			// whether the refused token is still the stored one or another process replaced it.
-			const credentialOptions = refresh ?? this.credentialOptions(await this.ctx.getCredentials(CREDENTIAL_NAME));
+			const credentialOptions =
+				refresh ?? this.credentialOptions(await this.ctx.getCredentials(CREDENTIAL_NAME));
 			refresh = undefined;
 			try {
 				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
@@ -137,7 +159,13 @@ export class ConcurClient {
 				const responseCorrelationId = header(headers, 'concur-correlationid') || correlationId;
 				if (status >= 200 && status < 300) {
 					this.scheduler.succeeded(sentAt);
-					return { statusCode: status, body: response.body, headers, correlationId: responseCorrelationId, attempts: attempt };
+					return {
+						statusCode: status,
+						body: response.body,
+						headers,
+						correlationId: responseCorrelationId,
+						attempts: attempt,
+					};
 				}
 				if ((status === 401 || status === 403) && !refreshed) {
 					// Once, the token another process saved meanwhile; then a refresh of our own.
@@ -150,13 +178,24 @@ export class ConcurClient {
 					continue;
 				}
 				verdict = verdictForStatus(status);
-				failure = this.apiError(status, response.body, responseCorrelationId, attempt, verdict, context);
+				failure = this.apiError(
+					status,
+					response.body,
+					responseCorrelationId,
+					attempt,
+					verdict,
+					context,
+				);
 				if (verdict === 'throttled') {
 					this.scheduler.throttled(sentAt, retryAfterMs(headers['retry-after'], Date.now()));
 					if (retry.throttleBudgetMs > 0) continue;
 				}
 			} catch (error) {
-				if (error instanceof NodeApiError && error.cause instanceof ConcurTokenError && siblingWaits < MAX_SIBLING_WAITS) {
+				if (
+					error instanceof NodeApiError &&
+					error.cause instanceof ConcurTokenError &&
+					siblingWaits < MAX_SIBLING_WAITS
+				) {
 					// Another n8n process (a queue-mode worker) may have used the same single-use grant
 					// a moment earlier and be saving what it got: carry on with that, if it appears.
 					siblingWaits++;
@@ -170,7 +209,10 @@ export class ConcurClient {
 				if (verdict === 'final') throw this.withItem(error as NodeApiError, context);
 				failure = this.networkError(code, correlationId, attempt, verdict, retry, context);
 			}
-			const retryable = verdict === 'throttled' || verdict === 'retry' || (verdict === 'ambiguous' && retry.retryAmbiguous);
+			const retryable =
+				verdict === 'throttled' ||
+				verdict === 'retry' ||
+				(verdict === 'ambiguous' && retry.retryAmbiguous);
 			if (!retryable || attempt >= retry.maxAttempts) throw failure;
 			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));
 		}
@@ -184,23 +226,48 @@ export class ConcurClient {
 	 * one is refused too (`refusedToken` undefined). The credential's
 	 * single-flight makes concurrent refreshes in this process share one token request.
 	 */
-	private async refreshOptions(refusedToken: unknown): Promise<IAdditionalCredentialOptions | undefined> {
+	private async refreshOptions(
+		refusedToken: unknown,
+	): Promise<IAdditionalCredentialOptions | undefined> {
 		const current = await this.ctx.getCredentials(CREDENTIAL_NAME);
-		if (refusedToken !== undefined && current.accessToken && current.accessToken !== refusedToken) return undefined;
+		if (refusedToken !== undefined && current.accessToken && current.accessToken !== refusedToken)
+			return undefined;
 		return this.credentialOptions({ ...current, accessToken: '' });
 	}
 
 	private credentialOptions(data: ICredentialDataDecryptedObject): IAdditionalCredentialOptions {
 		const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
-		return { credentialsDecrypted: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_NAME, data } };
+		return {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: CREDENTIAL_NAME,
+				data,
+			},
+		};
 	}
 
 	/** A 2xx answer whose body could not be read. */
 	formatError(message: string, correlationId: string, itemIndex?: number): NodeApiError {
-		return this.nodeError(message, 'Concur sent a body this node cannot read. Try again; if it persists, contact SAP Concur support with the correlation id.', undefined, undefined, correlationId, 1, { itemIndex, action: '' });
+		return this.nodeError(
+			message,
+			'Concur sent a body this node cannot read. Try again; if it persists, contact SAP Concur support with the correlation id.',
+			undefined,
+			undefined,
+			correlationId,
+			1,
+			{ itemIndex, action: '' },
+		);
 	}
 
-	private apiError(status: number, body: unknown, correlationId: string, attempts: number, verdict: Verdict, context: RequestContext): NodeApiError {
+	private apiError(
+		status: number,
+		body: unknown,
+		correlationId: string,
+		attempts: number,
+		verdict: Verdict,
+		context: RequestContext,
+	): NodeApiError {
 		const details = parseConcurError(body, status);
 		const advice =
 			status === 404 && context.notFound
@@ -214,10 +281,19 @@ export class ConcurClient {
 								? "Concur answered with a redirect, which is not followed so that the token stays on Concur's hosts. Check the credential's data centre or Custom Base URL."
 								: 'Check the node fields.'));
 		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
-		return withResponseBody(this.nodeError(message, advice, status, details.code, correlationId, attempts, context), details);
+		return withResponseBody(
+			this.nodeError(message, advice, status, details.code, correlationId, attempts, context),
+			details,
+		);
 	}
 
-	private throttleTooLongError(pauseMs: number, correlationId: string, attempts: number, retry: RetryOptions, context: RequestContext): NodeApiError {
+	private throttleTooLongError(
+		pauseMs: number,
+		correlationId: string,
+		attempts: number,
+		retry: RetryOptions,
+		context: RequestContext,
+	): NodeApiError {
 		const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 		return this.nodeError(
 			`${context.action} failed: Concur asked to wait ${seconds(pauseMs)} before the next request`,
@@ -230,16 +306,39 @@ export class ConcurClient {
 		);
 	}
 
-	private networkError(code: string | undefined, correlationId: string, attempts: number, verdict: Verdict, retry: RetryOptions, context: RequestContext): NodeApiError {
+	private networkError(
+		code: string | undefined,
+		correlationId: string,
+		attempts: number,
+		verdict: Verdict,
+		retry: RetryOptions,
+		context: RequestContext,
+	): NodeApiError {
 		const advice =
 			verdict === 'ambiguous'
 				? `No answer within ${retry.timeoutMs} ms; Concur may have acted on the request, so it was not repeated. Raise "Timeout" or turn on "Retry Ambiguous Failures".`
 				: 'Concur could not be reached. Check the network and try again.';
 		const detail = code ? ` Network error ${code}.` : '';
-		return this.nodeError(`${context.action} failed: ${describeNetworkFailure(code)}`, `${advice}${detail}`, undefined, undefined, correlationId, attempts, context);
+		return this.nodeError(
+			`${context.action} failed: ${describeNetworkFailure(code)}`,
+			`${advice}${detail}`,
+			undefined,
+			undefined,
+			correlationId,
+			attempts,
+			context,
+		);
 	}
 
-	private nodeError(message: string, advice: string, status: number | undefined, concurCode: string | undefined, correlationId: string, attempts: number, context: RequestContext): NodeApiError {
+	private nodeError(
+		message: string,
+		advice: string,
+		status: number | undefined,
+		concurCode: string | undefined,
+		correlationId: string,
+		attempts: number,
+		context: RequestContext,
+	): NodeApiError {
 		const facts = [
 			status && `HTTP ${status}`,
 			concurCode && `Concur error code ${concurCode}`,
@@ -250,7 +349,12 @@ export class ConcurClient {
 		const error = new NodeApiError(
 			this.ctx.getNode(),
 			{ message, status, concurCode, correlationId } as JsonObject,
-			{ message, description: `${advice} (${facts.join(', ')})`, httpCode: status ? String(status) : undefined, itemIndex: context.itemIndex },
+			{
+				message,
+				description: `${advice} (${facts.join(', ')})`,
+				httpCode: status ? String(status) : undefined,
+				itemIndex: context.itemIndex,
+			},
 		);
 		Object.assign(error.context, { correlationId, attempts, concurCode });
 		return error;

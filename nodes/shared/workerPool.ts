@@ -4,7 +4,10 @@
  * `stopOnFailure`, no new task starts; those already running settle, and the ones never started
  * are reported as `skipped`.
  */
-export type Outcome<T> = { status: 'fulfilled'; value: T } | { status: 'rejected'; reason: unknown } | { status: 'skipped' };
+export type Outcome<T> =
+	| { status: 'fulfilled'; value: T }
+	| { status: 'rejected'; reason: unknown }
+	| { status: 'skipped' };
 
 export interface Slots {
 	acquire(): Promise<void>;

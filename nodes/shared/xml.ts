@@ -9,7 +9,9 @@ const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
 /** A character reference's text; undefined for a code point XML does not allow (kept as written). */
 function character(codePoint: number): string | undefined {
 	const allowed =
-		codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd ||
+		codePoint === 0x9 ||
+		codePoint === 0xa ||
+		codePoint === 0xd ||
 		(codePoint >= 0x20 && codePoint <= 0xd7ff) ||
 		(codePoint >= 0xe000 && codePoint <= 0xfffd) ||
 		(codePoint >= 0x10000 && codePoint <= 0x10ffff);

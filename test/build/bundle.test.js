@@ -21,7 +21,9 @@ test('the built parser parses the seed XML example with no node_modules to fall 
 		const { XMLParser } = require(path.join(copy, 'vendor/fastXmlParser.js'));
 		const parsed = new XMLParser({ removeNSPrefix: true }).parse(xmlExample);
 		expect(parsed.NotificationList.Notification.ObjectType).toBe('EXPRPT');
-		expect(parsed.NotificationList.Notification.NotificationURI).toMatch(/nOB1KNTDSWUcJPMV6dPDjNc\$scu6EDbt9s$/);
+		expect(parsed.NotificationList.Notification.NotificationURI).toMatch(
+			/nOB1KNTDSWUcJPMV6dPDjNc\$scu6EDbt9s$/,
+		);
 	} finally {
 		fs.rmSync(copy, { recursive: true, force: true });
 	}
@@ -31,7 +33,11 @@ test('no file in dist requires a package other than n8n-workflow and Node built-
 	const builtins = new Set(require('node:module').builtinModules);
 	const files = fs.readdirSync(dist, { recursive: true }).filter((f) => f.endsWith('.js'));
 	const external = files.flatMap((file) =>
-		[...fs.readFileSync(path.join(dist, file), 'utf8').matchAll(/require\(["']([^"'.][^"']*)["']\)/g)]
+		[
+			...fs
+				.readFileSync(path.join(dist, file), 'utf8')
+				.matchAll(/require\(["']([^"'.][^"']*)["']\)/g),
+		]
 			.map((m) => m[1])
 			.filter((name) => name !== 'n8n-workflow' && !builtins.has(name.replace(/^node:/, '')))
 			.map((name) => `${file}: ${name}`),

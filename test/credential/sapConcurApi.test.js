@@ -30,7 +30,10 @@ describe('authentication types', () => {
 
 	test('refresh token', async () => {
 		const { sim } = ctx;
-		const credentials = credentialFor(sim, { authentication: 'refreshToken', refreshToken: sim.credentials.refreshToken });
+		const credentials = credentialFor(sim, {
+			authentication: 'refreshToken',
+			refreshToken: sim.credentials.refreshToken,
+		});
 		expect((await listQueue(credentials)).outputs[0]).toHaveLength(2);
 		expect(sim.state.stats().grants).toMatchObject({ refresh_token: 1, password_authtoken: 0 });
 	});
@@ -45,13 +48,16 @@ describe('authentication types', () => {
 
 	test('a pasted access token is used as is', async () => {
 		const { sim } = ctx;
-		const token = (await (async () => {
+		const token = await (async () => {
 			const bootstrap = credentialFor(sim);
 			await listQueue(bootstrap);
 			return bootstrap.data.accessToken;
-		})());
+		})();
 		sim.state.resetStats();
-		const credentials = credentialFor(sim, { authentication: 'accessToken', pastedAccessToken: token });
+		const credentials = credentialFor(sim, {
+			authentication: 'accessToken',
+			pastedAccessToken: token,
+		});
 		expect((await listQueue(credentials)).outputs[0]).toHaveLength(2);
 		expect(sim.state.stats().requests.token).toBe(0);
 	});
@@ -62,28 +68,37 @@ describe('rotation, geolocation and lifetimes', () => {
 		['always', false],
 		['always', true],
 		['sometimes', false],
-	])('rotation %s (old token still valid: %s): the newest refresh token is always kept and used', async (rotation, oldRefreshTokenValid) => {
-		const { sim } = ctx;
-		sim.state.setConfig({ rotation, oldRefreshTokenValid });
-		const credentials = credentialFor(sim, { authentication: 'refreshToken', refreshToken: sim.credentials.refreshToken });
-		const seen = new Set();
-		for (let run = 0; run < 4; run++) {
-			credentials.data.accessToken = '';
-			const { error } = await listQueue(credentials);
-			expect(error).toBeUndefined();
-			seen.add(credentials.data.issuedRefreshToken);
-		}
-		expect(sim.state.stats().grants.refresh_token).toBe(4);
-		expect(seen.size).toBeGreaterThan(1);
-	});
+	])(
+		'rotation %s (old token still valid: %s): the newest refresh token is always kept and used',
+		async (rotation, oldRefreshTokenValid) => {
+			const { sim } = ctx;
+			sim.state.setConfig({ rotation, oldRefreshTokenValid });
+			const credentials = credentialFor(sim, {
+				authentication: 'refreshToken',
+				refreshToken: sim.credentials.refreshToken,
+			});
+			const seen = new Set();
+			for (let run = 0; run < 4; run++) {
+				credentials.data.accessToken = '';
+				const { error } = await listQueue(credentials);
+				expect(error).toBeUndefined();
+				seen.add(credentials.data.issuedRefreshToken);
+			}
+			expect(sim.state.stats().grants.refresh_token).toBe(4);
+			expect(seen.size).toBeGreaterThan(1);
+		},
+	);
 
-	test.each(['plain', 'withPath', 'trailingSlash'])('geolocation %s is kept as scheme and host only', async (geolocation) => {
-		const { sim } = ctx;
-		sim.state.setConfig({ geolocation });
-		const credentials = credentialFor(sim);
-		await listQueue(credentials);
-		expect(credentials.data.geolocation).toBe(sim.url);
-	});
+	test.each(['plain', 'withPath', 'trailingSlash'])(
+		'geolocation %s is kept as scheme and host only',
+		async (geolocation) => {
+			const { sim } = ctx;
+			sim.state.setConfig({ geolocation });
+			const credentials = credentialFor(sim);
+			await listQueue(credentials);
+			expect(credentials.data.geolocation).toBe(sim.url);
+		},
+	);
 
 	test('a company in the other data centre: code 16 is followed once, and every call goes there', async () => {
 		const { sim } = ctx;
@@ -95,13 +110,16 @@ describe('rotation, geolocation and lifetimes', () => {
 		expect(outputs[0][0].json.uri.startsWith(sim.url)).toBe(true);
 	});
 
-	test.each(['string', 'number'])('expires_in as a %s gives a future expiry', async (expiresInType) => {
-		const { sim } = ctx;
-		sim.state.setConfig({ expiresInType });
-		const credentials = credentialFor(sim);
-		await listQueue(credentials);
-		expect(credentials.data.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
-	});
+	test.each(['string', 'number'])(
+		'expires_in as a %s gives a future expiry',
+		async (expiresInType) => {
+			const { sim } = ctx;
+			sim.state.setConfig({ expiresInType });
+			const credentials = credentialFor(sim);
+			await listQueue(credentials);
+			expect(credentials.data.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
+		},
+	);
 });
 
 describe('failures a user can act on', () => {
@@ -113,20 +131,35 @@ describe('failures a user can act on', () => {
 
 	test('wrong client secret', async () => {
 		const { sim } = ctx;
-		expect(await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' }))).toMatch(/Client ID or Client Secret is wrong.*Concur code 5/);
+		expect(await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' }))).toMatch(
+			/Client ID or Client Secret is wrong.*Concur code 5/,
+		);
 	});
 
 	/** Another tool exchanges the request token first, as happens when one is pasted in two places. */
 	const spendRequestToken = async (sim) => {
-		const form = { client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'password', username: sim.credentials.companyUuid, password: sim.credentials.requestToken, credtype: 'authtoken' };
-		const { statusCode } = await request(`${sim.url}/oauth2/v0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() });
+		const form = {
+			client_id: sim.credentials.clientId,
+			client_secret: sim.credentials.clientSecret,
+			grant_type: 'password',
+			username: sim.credentials.companyUuid,
+			password: sim.credentials.requestToken,
+			credtype: 'authtoken',
+		};
+		const { statusCode } = await request(`${sim.url}/oauth2/v0/token`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(form).toString(),
+		});
 		expect(statusCode).toBe(200);
 	};
 
 	test('a request token already used asks for a new one', async () => {
 		const { sim } = ctx;
 		await spendRequestToken(sim);
-		expect(await failureOf(credentialFor(sim))).toMatch(/request token is invalid, expired .* or already used\. Generate a new company request token/);
+		expect(await failureOf(credentialFor(sim))).toMatch(
+			/request token is invalid, expired .* or already used\. Generate a new company request token/,
+		);
 	});
 
 	test('a dead refresh token asks for a new request token, and pasting one works', async () => {
@@ -135,7 +168,9 @@ describe('failures a user can act on', () => {
 		await listQueue(credentials);
 		sim.state.expireRefreshTokens();
 		credentials.data.accessToken = '';
-		expect(await failureOf(credentials)).toMatch(/refresh token this credential got .* has expired or was revoked.*Generate a new company request token.*Concur code 108/);
+		expect(await failureOf(credentials)).toMatch(
+			/refresh token this credential got .* has expired or was revoked.*Generate a new company request token.*Concur code 108/,
+		);
 		credentials.data.requestToken = sim.state.issueRequestToken();
 		credentials.data.accessToken = '';
 		expect((await listQueue(credentials)).error).toBeUndefined();
@@ -144,7 +179,9 @@ describe('failures a user can act on', () => {
 	test('an app without the notifications scope', async () => {
 		const { sim } = ctx;
 		sim.state.setConfig({ scopeMissing: true });
-		expect(await failureOf(credentialFor(sim))).toMatch(/not allowed the scope.*notifications\.messages\.writeonly.*Concur code 54/);
+		expect(await failureOf(credentialFor(sim))).toMatch(
+			/not allowed the scope.*notifications\.messages\.writeonly.*Concur code 54/,
+		);
 	});
 
 	test('company under maintenance', async () => {
@@ -154,14 +191,19 @@ describe('failures a user can act on', () => {
 	});
 
 	test('unreachable data centre', async () => {
-		expect(await failureOf(credentialFor(ctx.sim, { baseUrl: 'http://127.0.0.1:9' }))).toMatch(/Could not reach SAP Concur at http:\/\/127.0.0.1:9 to get a token: the connection was refused/);
+		expect(await failureOf(credentialFor(ctx.sim, { baseUrl: 'http://127.0.0.1:9' }))).toMatch(
+			/Could not reach SAP Concur at http:\/\/127.0.0.1:9 to get a token: the connection was refused/,
+		);
 	});
 
 	test('no secret in any of these errors', async () => {
 		const { sim } = ctx;
 		const credentials = credentialFor(sim);
 		await spendRequestToken(sim);
-		const errors = [await failureOf(credentials), await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' }))];
+		const errors = [
+			await failureOf(credentials),
+			await failureOf(credentialFor(sim, { clientSecret: 'not-the-secret' })),
+		];
 		expectNoSecrets(errors, [...secretsOf(credentials, sim), 'not-the-secret']);
 	});
 });
@@ -175,7 +217,12 @@ test('a redirect is not followed: the other host never sees the token', async ()
 	});
 	await new Promise((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
 	try {
-		sim.state.addFault({ endpoint: 'calloutList', kind: 'redirect', next: 1, location: `http://127.0.0.1:${elsewhere.address().port}/steal` });
+		sim.state.addFault({
+			endpoint: 'calloutList',
+			kind: 'redirect',
+			next: 1,
+			location: `http://127.0.0.1:${elsewhere.address().port}/steal`,
+		});
 		const { error } = await listQueue(credentialFor(sim));
 		expect(error.description).toMatch(/redirect, which is not followed.*HTTP 302/);
 		expect(seen).toEqual([]);
@@ -186,7 +233,12 @@ test('a redirect is not followed: the other host never sees the token', async ()
 
 describe('where the token goes', () => {
 	const credential = new SapConcurApi();
-	const data = { dataCenter: 'https://us2.api.concursolutions.com', geolocation: 'https://eu2.api.concursolutions.com', accessToken: 'T', calloutAuthScheme: 'OAuth' };
+	const data = {
+		dataCenter: 'https://us2.api.concursolutions.com',
+		geolocation: 'https://eu2.api.concursolutions.com',
+		accessToken: 'T',
+		calloutAuthScheme: 'OAuth',
+	};
 
 	test.each([
 		'https://eu2.api.concursolutions.com/x',
@@ -199,16 +251,29 @@ describe('where the token goes', () => {
 		expect(options.disableFollowRedirect).toBe(true);
 	});
 
-	test.each(['https://evil.example.com/x', 'http://eu2.api.concursolutions.com/x', 'https://eu2.api.concursolutions.com.evil.example/x'])('never to %s', async (url) => {
-		await expect(credential.authenticate(data, { url })).rejects.toThrow(/Refused to send the SAP Concur token/);
+	test.each([
+		'https://evil.example.com/x',
+		'http://eu2.api.concursolutions.com/x',
+		'https://eu2.api.concursolutions.com.evil.example/x',
+	])('never to %s', async (url) => {
+		await expect(credential.authenticate(data, { url })).rejects.toThrow(
+			/Refused to send the SAP Concur token/,
+		);
 	});
 
 	test('relative requests go to the geolocation; the callout API gets the chosen scheme and host', async () => {
-		expect(await credential.authenticate(data, { url: '/notifications/v4/messages/u/session' })).toMatchObject({
+		expect(
+			await credential.authenticate(data, { url: '/notifications/v4/messages/u/session' }),
+		).toMatchObject({
 			baseURL: 'https://eu2.api.concursolutions.com',
 			headers: { Authorization: 'Bearer T' },
 		});
-		expect(await credential.authenticate({ ...data, calloutHost: 'legacy' }, { url: '/api/platform/notifications/v1.0/notification' })).toMatchObject({
+		expect(
+			await credential.authenticate(
+				{ ...data, calloutHost: 'legacy' },
+				{ url: '/api/platform/notifications/v1.0/notification' },
+			),
+		).toMatchObject({
 			baseURL: 'https://www.concursolutions.com',
 			headers: { Authorization: 'OAuth T' },
 		});

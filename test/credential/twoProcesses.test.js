@@ -35,7 +35,10 @@ function sharedCredential(sim, saveDelayMs = 0) {
 	return processes.map(({ SapConcurApi }, worker) => {
 		const view = Object.create(database);
 		view.type = new SapConcurApi();
-		Object.defineProperty(view, 'data', { get: () => database.data, set: (data) => (database.data = data) });
+		Object.defineProperty(view, 'data', {
+			get: () => database.data,
+			set: (data) => (database.data = data),
+		});
 		if (worker === 1) {
 			view.saveOutput = (output) => {
 				const stored = { ...database.data };
@@ -52,12 +55,22 @@ async function execute(sim, credentials, worker) {
 	const first = batch++ * 5;
 	const items = rows(5, sim, (i) => ({ sessionId: `session-${first + i}` }));
 	const { ConcurNotify } = processes[worker];
-	return await runNode({ nodeClass: ConcurNotify, parameters: sendParameters(), items, credentials: credentials[worker], nodeName: 'Concur Notify' });
+	return await runNode({
+		nodeClass: ConcurNotify,
+		parameters: sendParameters(),
+		items,
+		credentials: credentials[worker],
+		nodeName: 'Concur Notify',
+	});
 }
 
 function expectAllDelivered(sim, runs) {
 	expect(runs.map((run) => run.error?.message).filter(Boolean)).toEqual([]);
-	expect(sim.state.stats().deliveries).toMatchObject({ total: runs.length * 5, unique: runs.length * 5, duplicates: 0 });
+	expect(sim.state.stats().deliveries).toMatchObject({
+		total: runs.length * 5,
+		unique: runs.length * 5,
+		duplicates: 0,
+	});
 }
 
 beforeEach(() => {
@@ -82,25 +95,36 @@ test.each([
 	['always', false],
 	['sometimes', false],
 	['always', true],
-])('rotation %s (old refresh token valid: %s): executions on both processes at once after each expiry', async (rotation, oldRefreshTokenValid) => {
-	const { sim } = ctx;
-	sim.state.setConfig({ rotation, oldRefreshTokenValid, latency: { fixedMs: 5, jitterMs: 5 } });
-	const credentials = sharedCredential(sim, 10);
-	const runs = [];
-	for (let round = 0; round < 5; round++) {
-		sim.state.expireAccessTokens();
-		runs.push(...(await Promise.all([0, 1, 0, 1, 0, 1].map((worker) => execute(sim, credentials, worker)))));
-	}
-	expectAllDelivered(sim, runs);
-	// At most one token per process per expiry.
-	expect(sim.state.stats().grants.refresh_token + sim.state.stats().grants.password_authtoken).toBeLessThanOrEqual(5 * 2);
-});
+])(
+	'rotation %s (old refresh token valid: %s): executions on both processes at once after each expiry',
+	async (rotation, oldRefreshTokenValid) => {
+		const { sim } = ctx;
+		sim.state.setConfig({ rotation, oldRefreshTokenValid, latency: { fixedMs: 5, jitterMs: 5 } });
+		const credentials = sharedCredential(sim, 10);
+		const runs = [];
+		for (let round = 0; round < 5; round++) {
+			sim.state.expireAccessTokens();
+			runs.push(
+				...(await Promise.all(
+					[0, 1, 0, 1, 0, 1].map((worker) => execute(sim, credentials, worker)),
+				)),
+			);
+		}
+		expectAllDelivered(sim, runs);
+		// At most one token per process per expiry.
+		expect(
+			sim.state.stats().grants.refresh_token + sim.state.stats().grants.password_authtoken,
+		).toBeLessThanOrEqual(5 * 2);
+	},
+);
 
 test('cold start: a fresh credential, executions on both processes at once; one exchange of the single-use request token wins', async () => {
 	const { sim } = ctx;
 	sim.state.setConfig({ latency: { fixedMs: 20, jitterMs: 0 } });
 	const credentials = sharedCredential(sim);
-	const runs = await Promise.all([0, 1, 0, 1, 0, 1].map((worker) => execute(sim, credentials, worker)));
+	const runs = await Promise.all(
+		[0, 1, 0, 1, 0, 1].map((worker) => execute(sim, credentials, worker)),
+	);
 	expectAllDelivered(sim, runs);
 	expect(sim.state.stats().grants.password_authtoken).toBe(1);
 });
@@ -114,7 +138,9 @@ test('rotation never, tokens revoked early by the server: every process refreshe
 	const runs = [await execute(sim, credentials, 0), await execute(sim, credentials, 1)];
 	for (let round = 0; round < 8; round++) {
 		sim.state.expireAccessTokens();
-		runs.push(...(await Promise.all([0, 1, 0, 1].map((worker) => execute(sim, credentials, worker)))));
+		runs.push(
+			...(await Promise.all([0, 1, 0, 1].map((worker) => execute(sim, credentials, worker)))),
+		);
 	}
 	expectAllDelivered(sim, runs);
 });
@@ -126,5 +152,7 @@ test('a refresh token that is really dead still fails, after a short wait, with 
 	sim.state.expireAccessTokens();
 	sim.state.expireRefreshTokens();
 	const { error } = await execute(sim, credentials, 1);
-	expect(error.message).toMatch(/expired or was revoked, and no other n8n process saved a newer one/);
+	expect(error.message).toMatch(
+		/expired or was revoked, and no other n8n process saved a newer one/,
+	);
 });

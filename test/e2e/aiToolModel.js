@@ -4,15 +4,32 @@
 const http = require('node:http');
 
 function completion(message, finishReason) {
-	return { id: 'chatcmpl-stand-in', object: 'chat.completion', created: 0, model: 'stand-in', choices: [{ index: 0, message, finish_reason: finishReason }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+	return {
+		id: 'chatcmpl-stand-in',
+		object: 'chat.completion',
+		created: 0,
+		model: 'stand-in',
+		choices: [{ index: 0, message, finish_reason: finishReason }],
+		usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+	};
 }
 
 /** The same answer as server-sent chunks, for clients that ask for a stream. */
 function streamed(res, message, finishReason) {
 	res.writeHead(200, { 'content-type': 'text/event-stream' });
-	const chunk = (delta, finish) => `data: ${JSON.stringify({ id: 'chatcmpl-stand-in', object: 'chat.completion.chunk', created: 0, model: 'stand-in', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+	const chunk = (delta, finish) =>
+		`data: ${JSON.stringify({ id: 'chatcmpl-stand-in', object: 'chat.completion.chunk', created: 0, model: 'stand-in', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 	const toolCalls = message.tool_calls?.map((call, index) => ({ index, ...call }));
-	res.write(chunk({ role: 'assistant', content: message.content ?? '', ...(toolCalls && { tool_calls: toolCalls }) }, null));
+	res.write(
+		chunk(
+			{
+				role: 'assistant',
+				content: message.content ?? '',
+				...(toolCalls && { tool_calls: toolCalls }),
+			},
+			null,
+		),
+	);
 	res.end(`${chunk({}, finishReason)}data: [DONE]\n\n`);
 }
 
@@ -28,7 +45,23 @@ async function startScriptedModel() {
 			const [message, finish] =
 				last?.role === 'tool'
 					? [{ role: 'assistant', content: `The tool answered: ${last.content}` }, 'stop']
-					: [{ role: 'assistant', content: null, tool_calls: [{ id: `call_${model.requests.length}`, type: 'function', function: { name: request.tools[0].function.name, arguments: JSON.stringify(model.toolArguments) } }] }, 'tool_calls'];
+					: [
+							{
+								role: 'assistant',
+								content: null,
+								tool_calls: [
+									{
+										id: `call_${model.requests.length}`,
+										type: 'function',
+										function: {
+											name: request.tools[0].function.name,
+											arguments: JSON.stringify(model.toolArguments),
+										},
+									},
+								],
+							},
+							'tool_calls',
+						];
 			if (request.stream) return streamed(res, message, finish);
 			res.writeHead(200, { 'content-type': 'application/json' });
 			res.end(JSON.stringify(completion(message, finish)));

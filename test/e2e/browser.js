@@ -1,11 +1,22 @@
 // Debian's Chromium driven by playwright-core, logged in to an n8n server as its owner.
 const { chromium, selectors } = require('playwright-core');
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+];
 
 async function openBrowser(url, cookie) {
 	selectors.setTestIdAttribute('data-test-id');
-	const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ARGS });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+		args: ARGS,
+	});
 	const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 	const [name, value] = cookie.split('=');
 	await context.addCookies([{ name, value, url }]);

@@ -8,7 +8,14 @@ const { openBrowser } = require('./browser');
 
 const shots = path.resolve(runtime.root, process.env.CONCUR_SCREENSHOTS || '.tmp/screenshots');
 const committed = path.join(runtime.root, 'docs/screenshots');
-const fingerprint = () => fs.readdirSync(committed).map((name) => [name, fs.statSync(path.join(committed, name)).mtimeMs, fs.readFileSync(path.join(committed, name)).toString('base64')]);
+const fingerprint = () =>
+	fs
+		.readdirSync(committed)
+		.map((name) => [
+			name,
+			fs.statSync(path.join(committed, name)).mtimeMs,
+			fs.readFileSync(path.join(committed, name)).toString('base64'),
+		]);
 const before = fingerprint();
 
 let n8n;
@@ -41,7 +48,10 @@ test('searching "Concur" in the node creator finds both nodes', async () => {
 	await page.getByTestId('canvas-add-button').click();
 	await page.getByTestId('node-creator-search-bar').fill('Concur');
 	await page.getByTestId('node-creator-item-name').filter({ hasText: 'Concur Trigger' }).waitFor();
-	expect(await page.getByTestId('node-creator-item-name').allTextContents()).toEqual(['Concur Notify', 'Concur Trigger']);
+	expect(await page.getByTestId('node-creator-item-name').allTextContents()).toEqual([
+		'Concur Notify',
+		'Concur Trigger',
+	]);
 	await shot('node-creator');
 }, 300_000);
 
@@ -71,7 +81,12 @@ test('the trigger\'s "Fetch Test Event" shows one real notification and changes 
 	await shot('trigger-test-event');
 }, 300_000);
 
-test('the README\'s screenshots are rewritten only when asked for (npm run screenshots)', () => {
-	expect(fs.readdirSync(shots).sort()).toEqual(['concur-notify.png', 'credential-test.png', 'node-creator.png', 'trigger-test-event.png']);
+test("the README's screenshots are rewritten only when asked for (npm run screenshots)", () => {
+	expect(fs.readdirSync(shots).sort()).toEqual([
+		'concur-notify.png',
+		'credential-test.png',
+		'node-creator.png',
+		'trigger-test-event.png',
+	]);
 	if (!process.env.CONCUR_SCREENSHOTS) expect(fingerprint()).toEqual(before);
 });

@@ -8,7 +8,8 @@ const { createInstance, itemsOf, runtime } = require('./instance');
 const { openBrowser } = require('./browser');
 
 const PORT = 5852;
-const shots = process.env.CONCUR_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'concur-shots-'));
+const shots =
+	process.env.CONCUR_SCREENSHOTS || fs.mkdtempSync(path.join(os.tmpdir(), 'concur-shots-'));
 const credentials = { sapConcurApi: { id: 'concurSimulator', name: 'SAP Concur (simulator)' } };
 let n8n;
 let server;
@@ -22,8 +23,22 @@ const probeWorkflow = (urls) => ({
 	active: false,
 	settings: { executionOrder: 'v1' },
 	nodes: [
-		{ id: 'p1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: 'p2', name: 'URLs', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: `return ${JSON.stringify(urls)}.map((url) => ({ json: { url } }));` } },
+		{
+			id: 'p1',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'p2',
+			name: 'URLs',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [220, 0],
+			parameters: { jsCode: `return ${JSON.stringify(urls)}.map((url) => ({ json: { url } }));` },
+		},
 		{
 			id: 'p3',
 			name: 'HTTP Request',
@@ -31,11 +46,19 @@ const probeWorkflow = (urls) => ({
 			typeVersion: 4.2,
 			position: [440, 0],
 			onError: 'continueRegularOutput',
-			parameters: { url: '={{ $json.url }}', authentication: 'predefinedCredentialType', nodeCredentialType: 'sapConcurApi', options: {} },
+			parameters: {
+				url: '={{ $json.url }}',
+				authentication: 'predefinedCredentialType',
+				nodeCredentialType: 'sapConcurApi',
+				options: {},
+			},
 			credentials,
 		},
 	],
-	connections: { Start: { main: [[{ node: 'URLs', type: 'main', index: 0 }]] }, URLs: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] } },
+	connections: {
+		Start: { main: [[{ node: 'URLs', type: 'main', index: 0 }]] },
+		URLs: { main: [[{ node: 'HTTP Request', type: 'main', index: 0 }]] },
+	},
 });
 
 beforeAll(async () => {
@@ -49,7 +72,12 @@ beforeAll(async () => {
 	const redirected = `${n8n.sim.url}/api/expense/expensereport/v1.1/reportfulldetails/R2`;
 	const probe = path.join(n8n.userFolder, 'probe.json');
 	fs.writeFileSync(probe, JSON.stringify(probeWorkflow([foreign, redirected])));
-	await runtime.importIntoN8n(n8n.userFolder, PORT, [runtime.simulatorCredential(n8n.sim)], [...runtime.exampleFiles(), probe]);
+	await runtime.importIntoN8n(
+		n8n.userFolder,
+		PORT,
+		[runtime.simulatorCredential(n8n.sim)],
+		[...runtime.exampleFiles(), probe],
+	);
 }, 600_000);
 afterAll(async () => {
 	await server?.stop();
@@ -57,12 +85,19 @@ afterAll(async () => {
 	elsewhere?.close();
 });
 
-test('a host that is not the credential\'s gets no token, directly or through a redirect', async () => {
+test("a host that is not the credential's gets no token, directly or through a redirect", async () => {
 	// Two: after any error n8n renews the token and sends the request once more.
-	n8n.sim.state.addFault({ endpoint: 'object', kind: 'redirect', next: 2, location: `http://127.0.0.1:${elsewhere.address().port}/steal` });
+	n8n.sim.state.addFault({
+		endpoint: 'object',
+		kind: 'redirect',
+		next: 2,
+		location: `http://127.0.0.1:${elsewhere.address().port}/steal`,
+	});
 	const { runData } = await n8n.execute('concurHttpRequestProbe');
 	const [direct, redirected] = itemsOf(runData, 'HTTP Request');
-	expect(direct.json.error.message).toMatch(/Refused to send the SAP Concur token to http:\/\/127\.0\.0\.1:\d+: it is not one of this credential's Concur hosts/);
+	expect(direct.json.error.message).toMatch(
+		/Refused to send the SAP Concur token to http:\/\/127\.0\.0\.1:\d+: it is not one of this credential's Concur hosts/,
+	);
 	// The simulator got the request with the token and answered 302; n8n did not follow it.
 	expect(n8n.sim.state.stats().requests.object).toBeGreaterThan(0);
 	expect(seenElsewhere).toEqual([]);
@@ -72,8 +107,12 @@ test('a host that is not the credential\'s gets no token, directly or through a 
 /** Waits until the workflow has `count` finished executions; returns them, oldest first, with their data. */
 async function executions(api, workflowId, count) {
 	for (let waited = 0; waited < 60_000; waited += 500) {
-		const { data } = await api('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=50`);
-		if (data.length >= count && data.every((e) => e.status === 'success' || e.status === 'error')) return data.sort((a, b) => Number(a.id) - Number(b.id));
+		const { data } = await api(
+			'GET',
+			`/executions?workflowId=${workflowId}&includeData=true&limit=50`,
+		);
+		if (data.length >= count && data.every((e) => e.status === 'success' || e.status === 'error'))
+			return data.sort((a, b) => Number(a.id) - Number(b.id));
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	throw new Error(`workflow ${workflowId} did not reach ${count} executions`);
@@ -88,8 +127,12 @@ test('the example: a failed callout → the HTTP Request node fetches its expens
 	const cookie = await runtime.ownerSession(server.url);
 	const key = await runtime.apiKey(server.url, cookie);
 	const api = async (method, route) => {
-		const response = await fetch(`${server.url}/api/v1${route}`, { method, headers: { 'X-N8N-API-KEY': key } });
-		if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+		const response = await fetch(`${server.url}/api/v1${route}`, {
+			method,
+			headers: { 'X-N8N-API-KEY': key },
+		});
+		if (!response.ok)
+			throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
 		return await response.json();
 	};
 	await api('POST', '/workflows/concurFailedCalloutFetchObject/activate');
@@ -97,9 +140,15 @@ test('the example: a failed callout → the HTTP Request node fetches its expens
 	await api('POST', '/workflows/concurFailedCalloutFetchObject/deactivate');
 	expect(run.status).toBe('success');
 	const [fetched] = itemsOf(run.data.resultData.runData, 'Fetch the object');
-	expect(fetched.json).toMatchObject({ ReportID: callout.objectUri.split('/').pop(), OwnerName: 'Ana Silva', Total: 842.5 });
+	expect(fetched.json).toMatchObject({
+		ReportID: callout.objectUri.split('/').pop(),
+		OwnerName: 'Ana Silva',
+		Total: 842.5,
+	});
 	const [alert] = itemsOf(run.data.resultData.runData, 'Alert the team');
-	expect(alert.json.alert).toBe(`Concur callout failed: ${callout.eventType} on "${fetched.json.ReportName}" by Ana Silva (842.5 EUR, Submitted & Pending Approval)`);
+	expect(alert.json.alert).toBe(
+		`Concur callout failed: ${callout.eventType} on "${fetched.json.ReportName}" by Ana Silva (842.5 EUR, Submitted & Pending Approval)`,
+	);
 	// The poll and the fetch, each with the credential's token.
 	expect(state.stats().requests).toMatchObject({ calloutList: 1, object: 1 });
 	expect(state.stats().authSchemes.Bearer).toBe(2);
@@ -108,7 +157,9 @@ test('the example: a failed callout → the HTTP Request node fetches its expens
 	const { browser, page } = await openBrowser(server.url, cookie);
 	try {
 		await page.goto(`${server.url}/workflow/concurFailedCalloutFetchObject`);
-		await page.locator('[data-test-id="canvas-node"][data-node-name="Fetch the object"]').dblclick();
+		await page
+			.locator('[data-test-id="canvas-node"][data-node-name="Fetch the object"]')
+			.dblclick();
 		await page.getByTestId('ndv').waitFor();
 		// Offered when a user searches the predefined credential types.
 		await page.getByTestId('credential-select').click();

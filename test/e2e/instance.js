@@ -33,17 +33,27 @@ async function createInstance({ port: preferred }) {
 		sim,
 		userFolder,
 		port,
-		importAll: (credentials) => runtime.importIntoN8n(userFolder, port, credentials, runtime.exampleFiles()),
+		importAll: (credentials) =>
+			runtime.importIntoN8n(userFolder, port, credentials, runtime.exampleFiles()),
 		importCredential: (credential) => runtime.importIntoN8n(userFolder, port, [credential], []),
 		/** `n8n execute --id` at debug log level: each node's run data by name, and every log line. */
 		async execute(workflowId) {
-			const { stdout, stderr } = await runtime.n8nCli(userFolder, port, ['execute', `--id=${workflowId}`, '--rawOutput'], 'debug');
+			const { stdout, stderr } = await runtime.n8nCli(
+				userFolder,
+				port,
+				['execute', `--id=${workflowId}`, '--rawOutput'],
+				'debug',
+			);
 			// The run is printed through n8n's logger between log lines, indented: it runs from a "{"
 			// followed by a line with the "data" key to the next "}" at the start of a line.
 			const start = stdout.indexOf('{\n  "data"');
 			const end = stdout.indexOf('\n}', start) + 2;
 			const run = JSON.parse(stdout.slice(start, end));
-			return { runData: run.data.resultData.runData, error: run.data.resultData.error, logs: stdout.slice(0, start) + stdout.slice(end) + stderr };
+			return {
+				runData: run.data.resultData.runData,
+				error: run.data.resultData.error,
+				logs: stdout.slice(0, start) + stdout.slice(end) + stderr,
+			};
 		},
 		start: (options) => runtime.startN8n(userFolder, port, { quiet: true, ...options }),
 		async close() {

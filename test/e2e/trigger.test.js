@@ -27,7 +27,8 @@ async function startServer() {
 				headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
 				body: body && JSON.stringify(body),
 			});
-			if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+			if (!response.ok)
+				throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
 			return await response.json();
 		},
 	};
@@ -39,8 +40,14 @@ async function startServer() {
  */
 async function executions(workflowId, count) {
 	for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
-		const { data } = await api.call('GET', `/executions?workflowId=${workflowId}&includeData=true&limit=50`);
-		if (data.length >= count && data.every((e) => e.finished || e.status === 'success' || e.status === 'error')) {
+		const { data } = await api.call(
+			'GET',
+			`/executions?workflowId=${workflowId}&includeData=true&limit=50`,
+		);
+		if (
+			data.length >= count &&
+			data.every((e) => e.finished || e.status === 'success' || e.status === 'error')
+		) {
 			return data.sort((a, b) => Number(a.id) - Number(b.id));
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
@@ -65,20 +72,35 @@ test('activation emits one item per queued notification; after a restart only ne
 				parameters: { pollTimes: { item: [{ mode: 'everyHour' }] } },
 				credentials,
 			},
-			{ id: 'e2e-noop', name: 'Handle', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			{
+				id: 'e2e-noop',
+				name: 'Handle',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {},
+			},
 		],
 		connections: { 'Concur Trigger': { main: [[{ node: 'Handle', type: 'main', index: 0 }]] } },
 	});
 	await api.call('POST', `/workflows/${created.id}/activate`);
 	const [first] = await executions(created.id, 1);
 	const queued = n8n.sim.state.listNotifications().map((n) => n.id);
-	expect(itemsOf(first.data.resultData.runData, 'Concur Trigger').map((item) => item.json.id).sort()).toEqual([...queued].sort());
+	expect(
+		itemsOf(first.data.resultData.runData, 'Concur Trigger')
+			.map((item) => item.json.id)
+			.sort(),
+	).toEqual([...queued].sort());
 
 	const added = n8n.sim.state.addNotifications(2).map((n) => n.id);
 	await server.stop();
 	await startServer();
 	const runs = await executions(created.id, 2);
-	expect(itemsOf(runs[1].data.resultData.runData, 'Concur Trigger').map((item) => item.json.id).sort()).toEqual([...added].sort());
+	expect(
+		itemsOf(runs[1].data.resultData.runData, 'Concur Trigger')
+			.map((item) => item.json.id)
+			.sort(),
+	).toEqual([...added].sort());
 	await api.call('POST', `/workflows/${created.id}/deactivate`);
 }, 900_000);
 
@@ -88,7 +110,11 @@ test('the alert example acknowledges what it handled: the queue ends empty', asy
 	await api.call('POST', '/workflows/concurFailedCalloutAlert/activate');
 	const [run] = await executions('concurFailedCalloutAlert', 1);
 	expect(itemsOf(run.data.resultData.runData, 'Alert the team')).toHaveLength(queued);
-	expect(itemsOf(run.data.resultData.runData, 'Acknowledge in Concur').every((item) => item.json.deleted)).toBe(true);
+	expect(
+		itemsOf(run.data.resultData.runData, 'Acknowledge in Concur').every(
+			(item) => item.json.deleted,
+		),
+	).toBe(true);
 	expect(n8n.sim.state.listNotifications()).toEqual([]);
 	expect(n8n.sim.state.stats().requests.calloutDelete).toBe(queued);
 	await api.call('POST', '/workflows/concurFailedCalloutAlert/deactivate');

@@ -30,14 +30,17 @@ afterAll(async () => {
 });
 
 async function waitFor(condition, timeoutMs, what, attempt = async () => {}) {
-	for (const start = Date.now(); (await attempt(), !condition()); ) {
+	for (const start = Date.now(); await attempt(), !condition(); ) {
 		if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
 const started = Date.now();
-const progress = (message) => process.stderr.write(`[triggerCrash ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
+const progress = (message) =>
+	process.stderr.write(
+		`[triggerCrash ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}\n`,
+	);
 
 /** Each DELETE of a notification with when it arrived, and a hook on the next poll's answer. */
 function watch(sim) {
@@ -58,15 +61,25 @@ async function startServer() {
 	server = await n8n.start();
 	// /rest/settings can answer while n8n still says "starting up" on every other route.
 	let cookie;
-	await waitFor(() => cookie, 60_000, 'the owner login', async () => {
-		cookie = await runtime.ownerSession(server.url).catch(() => undefined);
-	});
+	await waitFor(
+		() => cookie,
+		60_000,
+		'the owner login',
+		async () => {
+			cookie = await runtime.ownerSession(server.url).catch(() => undefined);
+		},
+	);
 	const key = api?.key ?? (await runtime.apiKey(server.url, cookie));
 	api = {
 		key,
 		async call(method, route, body) {
-			const response = await fetch(`${server.url}/api/v1${route}`, { method, headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-			if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+			const response = await fetch(`${server.url}/api/v1${route}`, {
+				method,
+				headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
+				body: body && JSON.stringify(body),
+			});
+			if (!response.ok)
+				throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
 			return await response.json();
 		},
 	};
@@ -95,7 +108,8 @@ async function poll(seen, killAfterMs) {
 		if (killAfterMs === undefined) throw error;
 	}
 	if (killAfterMs === undefined) return;
-	if (child.exitCode === null && child.signalCode === null) await new Promise((resolve) => child.once('exit', resolve));
+	if (child.exitCode === null && child.signalCode === null)
+		await new Promise((resolve) => child.once('exit', resolve));
 	expect(child.signalCode).toBe('SIGKILL');
 }
 
@@ -103,7 +117,8 @@ test('n8n killed right after a poll, then restarted: every notification is handl
 	const { sim } = n8n;
 	const seen = watch(sim);
 	const added = new Map(sim.state.listNotifications().map((n) => [n.id, Date.now()]));
-	const add = () => sim.state.addNotifications(PER_ROUND).forEach((n) => added.set(n.id, Date.now()));
+	const add = () =>
+		sim.state.addNotifications(PER_ROUND).forEach((n) => added.set(n.id, Date.now()));
 
 	await startServer();
 	workflowId = (
@@ -117,7 +132,11 @@ test('n8n killed right after a poll, then restarted: every notification is handl
 					type: 'n8n-nodes-sap-concur.concurTrigger',
 					typeVersion: 1,
 					position: [0, 0],
-					parameters: { pollTimes: { item: [{ mode: 'everyHour' }] }, acknowledge: 'none', options: { reEmitAfterHours: WINDOW_HOURS } },
+					parameters: {
+						pollTimes: { item: [{ mode: 'everyHour' }] },
+						acknowledge: 'none',
+						options: { reEmitAfterHours: WINDOW_HOURS },
+					},
 					credentials,
 				},
 				{
@@ -126,7 +145,12 @@ test('n8n killed right after a poll, then restarted: every notification is handl
 					type: 'n8n-nodes-sap-concur.concurNotify',
 					typeVersion: 1,
 					position: [220, 0],
-					parameters: { resource: 'failedNotification', operation: 'delete', notification: '={{ $json.uri }}', options: {} },
+					parameters: {
+						resource: 'failedNotification',
+						operation: 'delete',
+						notification: '={{ $json.uri }}',
+						options: {},
+					},
 					credentials,
 				},
 			],
@@ -138,7 +162,9 @@ test('n8n killed right after a poll, then restarted: every notification is handl
 		if (round > 0) await startServer();
 		add();
 		await poll(seen, offset);
-		progress(`killed ${offset} ms after a poll's answer; ${sim.state.listNotifications().length} notifications queued`);
+		progress(
+			`killed ${offset} ms after a poll's answer; ${sim.state.listNotifications().length} notifications queued`,
+		);
 	}
 
 	// Polls until the queue is empty: the re-emit window brings back what the kills lost.
@@ -146,15 +172,25 @@ test('n8n killed right after a poll, then restarted: every notification is handl
 	progress('restarted; polling until the queue is empty');
 	const deadline = Date.now() + 3 * WINDOW_MS + 180_000;
 	while (sim.state.listNotifications().length && Date.now() < deadline) {
-		await waitFor(() => !sim.state.listNotifications().length || Date.now() > deadline, WINDOW_MS / 3, 'an empty queue').catch(() => {});
+		await waitFor(
+			() => !sim.state.listNotifications().length || Date.now() > deadline,
+			WINDOW_MS / 3,
+			'an empty queue',
+		).catch(() => {});
 		if (sim.state.listNotifications().length) await poll(seen);
 	}
 
-	const recovered = [...added].filter(([id, at]) => seen.deletes.get(id)?.[0] - at >= WINDOW_MS).length;
-	progress(`${added.size} notifications, ${KILL_OFFSETS_MS.length} kills, ${recovered} handled only after the re-emit window`);
+	const recovered = [...added].filter(
+		([id, at]) => seen.deletes.get(id)?.[0] - at >= WINDOW_MS,
+	).length;
+	progress(
+		`${added.size} notifications, ${KILL_OFFSETS_MS.length} kills, ${recovered} handled only after the re-emit window`,
+	);
 	const unhandled = [...added.keys()].filter((id) => !seen.deletes.has(id));
 	expect(unhandled).toEqual([]);
-	const twiceWithinWindow = [...seen.deletes].filter(([, times]) => times.some((t, i) => i > 0 && t - times[i - 1] < WINDOW_MS));
+	const twiceWithinWindow = [...seen.deletes].filter(([, times]) =>
+		times.some((t, i) => i > 0 && t - times[i - 1] < WINDOW_MS),
+	);
 	expect(twiceWithinWindow).toEqual([]);
 	expect(sim.state.listNotifications()).toEqual([]);
 }, 600_000);

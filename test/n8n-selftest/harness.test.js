@@ -28,7 +28,15 @@ beforeEach(() => Object.assign(seen, { requests: 0, tokens: 0 }));
 class FixtureApi {
 	name = 'fixtureApi';
 	displayName = 'Fixture';
-	properties = [{ displayName: 'Token', name: 'token', type: 'hidden', typeOptions: { expirable: true }, default: '' }];
+	properties = [
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'hidden',
+			typeOptions: { expirable: true },
+			default: '',
+		},
+	];
 	async preAuthentication() {
 		const { token } = await this.helpers.httpRequest({ url: `${base}/token`, json: true });
 		return { token };
@@ -39,13 +47,30 @@ class FixtureApi {
 }
 
 class FixtureNode {
-	description = { displayName: 'Fixture', name: 'fixture', group: ['output'], version: 1, description: '', defaults: { name: 'Fixture' }, inputs: ['main'], outputs: ['main'], credentials: [{ name: 'fixtureApi', required: true }], properties: [] };
+	description = {
+		displayName: 'Fixture',
+		name: 'fixture',
+		group: ['output'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Fixture' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'fixtureApi', required: true }],
+		properties: [],
+	};
 	async execute() {
 		const items = this.getInputData();
 		const out = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
-				out.push({ json: await this.helpers.httpRequestWithAuthentication.call(this, 'fixtureApi', { url: `${base}/api`, json: true }), pairedItem: { item: i } });
+				out.push({
+					json: await this.helpers.httpRequestWithAuthentication.call(this, 'fixtureApi', {
+						url: `${base}/api`,
+						json: true,
+					}),
+					pairedItem: { item: i },
+				});
 			} catch (error) {
 				if (!this.continueOnFail()) throw error;
 				out.push({ json: {}, error, pairedItem: { item: i } });
@@ -56,25 +81,40 @@ class FixtureNode {
 }
 
 const store = (token) => new CredentialStore({ credentialClass: FixtureApi, data: { token } });
-const run = (credentials, extra = {}) => runNode({ nodeClass: FixtureNode, parameters: {}, items: [{ json: {} }], credentials, ...extra });
+const run = (credentials, extra = {}) =>
+	runNode({ nodeClass: FixtureNode, parameters: {}, items: [{ json: {} }], credentials, ...extra });
 
 test('an empty expirable field makes n8n call preAuthentication once and save the result', async () => {
 	const credentials = store('');
 	const { outputs } = await run(credentials);
 	expect(outputs[0][0].json).toEqual({ ok: true });
-	expect({ ...seen, preAuth: credentials.preAuthCalls, updates: credentials.updates, token: credentials.data.token }).toEqual({ requests: 1, tokens: 1, preAuth: 1, updates: 1, token: 'token-1' });
+	expect({
+		...seen,
+		preAuth: credentials.preAuthCalls,
+		updates: credentials.updates,
+		token: credentials.data.token,
+	}).toEqual({ requests: 1, tokens: 1, preAuth: 1, updates: 1, token: 'token-1' });
 });
 
 test('a stored token is used without preAuthentication', async () => {
 	const credentials = store('token-1');
 	await run(credentials);
-	expect({ ...seen, preAuth: credentials.preAuthCalls }).toEqual({ requests: 1, tokens: 0, preAuth: 0 });
+	expect({ ...seen, preAuth: credentials.preAuthCalls }).toEqual({
+		requests: 1,
+		tokens: 0,
+		preAuth: 0,
+	});
 });
 
 test('a 401 makes n8n-core refresh once and resend once; a second 401 is an error, not a loop', async () => {
 	const credentials = store('stale');
 	await run(credentials);
-	expect({ ...seen, preAuth: credentials.preAuthCalls, token: credentials.data.token }).toEqual({ requests: 2, tokens: 1, preAuth: 1, token: 'token-1' });
+	expect({ ...seen, preAuth: credentials.preAuthCalls, token: credentials.data.token }).toEqual({
+		requests: 2,
+		tokens: 1,
+		preAuth: 1,
+		token: 'token-1',
+	});
 	Object.assign(seen, { requests: 0, tokens: 0 });
 	rejectAll = true;
 	const { outputs } = await run(store('stale'), { continueOnFail: true });
@@ -92,7 +132,18 @@ test('the error output gets failed items; pairedItem is kept', async () => {
 });
 
 class FixtureTrigger {
-	description = { displayName: 'Fixture Trigger', name: 'fixtureTrigger', group: ['trigger'], version: 1, description: '', defaults: { name: 'Fixture Trigger' }, polling: true, inputs: [], outputs: ['main'], properties: [] };
+	description = {
+		displayName: 'Fixture Trigger',
+		name: 'fixtureTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: '',
+		defaults: { name: 'Fixture Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	};
 	async poll() {
 		const data = this.getWorkflowStaticData('node');
 		data.polls = (data.polls ?? 0) + 1;
@@ -103,7 +154,8 @@ class FixtureTrigger {
 test('static data is saved only by a scheduled poll that emits; memory lives until a restart', async () => {
 	const workflowState = { staticData: {} };
 	const memory = {};
-	const poll = (mode = 'trigger', mem = memory) => runPoll({ nodeClass: FixtureTrigger, parameters: {}, mode, workflowState, memory: mem });
+	const poll = (mode = 'trigger', mem = memory) =>
+		runPoll({ nodeClass: FixtureTrigger, parameters: {}, mode, workflowState, memory: mem });
 	expect((await poll()).result).toBeNull();
 	expect(workflowState.staticData).toEqual({});
 	expect((await poll()).result).toEqual([[{ json: { polls: 2 } }]]);

@@ -37,10 +37,12 @@ function testItemsNode(items) {
 
 class NodeTypes {
 	constructor(classes) {
-		this.types = new Map(classes.map((Class) => {
-			const instance = new Class();
-			return [instance.description.name, instance];
-		}));
+		this.types = new Map(
+			classes.map((Class) => {
+				const instance = new Class();
+				return [instance.description.name, instance];
+			}),
+		);
 	}
 
 	getByName(name) {
@@ -88,7 +90,9 @@ class CredentialStore {
 	helper() {
 		const store = this;
 		const type = this.type;
-		const expirable = type.properties.find((p) => p.type === 'hidden' && p.typeOptions?.expirable === true);
+		const expirable = type.properties.find(
+			(p) => p.type === 'hidden' && p.typeOptions?.expirable === true,
+		);
 		return {
 			getParentTypes: () => type.extends ?? [],
 			isCredentialUsableByNode: () => true,
@@ -97,7 +101,8 @@ class CredentialStore {
 			getCredentials: async () => ({ getData: () => deepCopy(store.data) }),
 			updateCredentials: async (_reference, _type, data) => store.save(data),
 			updateCredentialsOauthTokenData: async (_reference, _type, data) => store.save(data),
-			runPreAuthentication: async (helpers, credentials) => await type.preAuthentication.call(helpers, credentials),
+			runPreAuthentication: async (helpers, credentials) =>
+				await type.preAuthentication.call(helpers, credentials),
 			// As n8n's CredentialsHelper.preAuthentication: only when the expirable field is empty,
 			// the token was found expired (a 401), or the credential is being tested; it saves what
 			// the credential returns, and only when that holds the expirable field.
@@ -113,7 +118,8 @@ class CredentialStore {
 				return Object.assign(credentials, output);
 			},
 			async authenticate(credentials, _typeName, requestOptions) {
-				if (typeof type.authenticate === 'function') return await type.authenticate(credentials, requestOptions);
+				if (typeof type.authenticate === 'function')
+					return await type.authenticate(credentials, requestOptions);
 				return requestOptions;
 			},
 		};
@@ -163,9 +169,30 @@ function nodeUnderTest(nodeClass, { parameters, credentials, nodeName, continueO
 }
 
 /** Runs [Test Items] -> [node under test] through WorkflowExecute; returns the node's outputs. */
-async function runNode({ nodeClass, parameters, items, credentials, nodeName, continueOnFail = false, onError }) {
-	const node = nodeUnderTest(nodeClass, { parameters, credentials, nodeName, continueOnFail, onError });
-	const source = { id: 'items', name: 'Test Items', type: 'testItems', typeVersion: 1, position: [0, 0], parameters: {} };
+async function runNode({
+	nodeClass,
+	parameters,
+	items,
+	credentials,
+	nodeName,
+	continueOnFail = false,
+	onError,
+}) {
+	const node = nodeUnderTest(nodeClass, {
+		parameters,
+		credentials,
+		nodeName,
+		continueOnFail,
+		onError,
+	});
+	const source = {
+		id: 'items',
+		name: 'Test Items',
+		type: 'testItems',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const workflow = new Workflow({
 		id: 'test-workflow',
 		name: 'Test',
@@ -175,9 +202,18 @@ async function runNode({ nodeClass, parameters, items, credentials, nodeName, co
 		nodeTypes: new NodeTypes([testItemsNode(items), nodeClass]),
 		settings: { executionOrder: 'v1' },
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', { id: workflow.id, name: workflow.name, nodes: workflow.nodes, connections: workflow.connections });
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+		id: workflow.id,
+		name: workflow.name,
+		nodes: workflow.nodes,
+		connections: workflow.connections,
+	});
 	const additionalData = additionalDataFor(credentials, hooks);
-	const run = await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: source, destinationNode: { nodeName: node.name, mode: 'inclusive' } });
+	const run = await new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: source,
+		destinationNode: { nodeName: node.name, mode: 'inclusive' },
+	});
 	const runData = run.data.resultData.runData[node.name]?.[0];
 	return {
 		outputs: runData?.data?.main?.map((output) => output ?? []) ?? [],
@@ -192,7 +228,15 @@ async function runNode({ nodeClass, parameters, items, credentials, nodeName, co
  * and returns data. `memory` is the running process: its static data survives between polls until
  * the test drops it (a restart), when the next poll starts from what was saved.
  */
-async function runPoll({ nodeClass, parameters, credentials, mode = 'trigger', workflowState, memory = {}, nodeName }) {
+async function runPoll({
+	nodeClass,
+	parameters,
+	credentials,
+	mode = 'trigger',
+	workflowState,
+	memory = {},
+	nodeName,
+}) {
 	const node = nodeUnderTest(nodeClass, { parameters, credentials, nodeName });
 	memory.staticData ??= deepCopy(workflowState.staticData);
 	const workflow = new Workflow({
@@ -206,7 +250,13 @@ async function runPoll({ nodeClass, parameters, credentials, mode = 'trigger', w
 		settings: {},
 	});
 	const additionalData = additionalDataFor(credentials, undefined);
-	const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'trigger');
+	const context = new PollContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		mode === 'manual' ? 'manual' : 'trigger',
+	);
 	let result = null;
 	let error;
 	try {

@@ -6,7 +6,14 @@ const HOUR = 60 * MINUTE;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const notification = (id) => ({ id, uri: `https://concur.example/notification/${id}` });
 const queue = ['a', 'b', 'c'].map(notification);
-const rules = (overrides) => ({ startWith: 'all', acknowledge: 'none', maxItems: 100, reEmitAfterMs: HOUR, now: T0, ...overrides });
+const rules = (overrides) => ({
+	startWith: 'all',
+	acknowledge: 'none',
+	maxItems: 100,
+	reEmitAfterMs: HOUR,
+	now: T0,
+	...overrides,
+});
 const plan = (state, overrides) => planPoll(state, queue, queue, rules(overrides));
 const ids = (list) => list.map((n) => n.id);
 
@@ -18,16 +25,26 @@ test.each([
 	['one millisecond before the window', HOUR - 1, []],
 	['at the window', HOUR, ['a', 'b', 'c']],
 	['a day later', 24 * HOUR, ['a', 'b', 'c']],
-])('an emitted notification never handled, %s: re-emitted only from the window on', (_, elapsed, due) => {
-	expect(ids(plan(crashed, { now: T0 + elapsed }).due)).toEqual(due);
-});
+])(
+	'an emitted notification never handled, %s: re-emitted only from the window on',
+	(_, elapsed, due) => {
+		expect(ids(plan(crashed, { now: T0 + elapsed }).due)).toEqual(due);
+	},
+);
 
 test('a re-emission counts, keeps the first time and waits a whole window again', () => {
 	const first = plan(crashed, { now: T0 + HOUR });
-	expect(first.due[0]).toMatchObject({ id: 'a', emittedCount: 2, firstEmittedAt: '2026-01-01T00:00:00.000Z' });
+	expect(first.due[0]).toMatchObject({
+		id: 'a',
+		emittedCount: 2,
+		firstEmittedAt: '2026-01-01T00:00:00.000Z',
+	});
 	expect(first.next.emitted.a).toEqual([T0, T0 + HOUR, 2]);
 	expect(ids(plan(first.next, { now: T0 + 2 * HOUR - 1 }).due)).toEqual([]);
-	expect(plan(first.next, { now: T0 + 2 * HOUR }).due[0]).toMatchObject({ id: 'a', emittedCount: 3 });
+	expect(plan(first.next, { now: T0 + 2 * HOUR }).due[0]).toMatchObject({
+		id: 'a',
+		emittedCount: 3,
+	});
 });
 
 test.each([
@@ -40,11 +57,17 @@ test.each([
 test('state saved by an earlier version ({ id: ms }) counts as one emission then', () => {
 	const legacy = { started: true, emitted: { a: T0, b: T0 + 30 * MINUTE } };
 	const { due, next } = plan(legacy, { now: T0 + HOUR });
-	expect(due.map(({ id, emittedCount, firstEmittedAt }) => ({ id, emittedCount, firstEmittedAt }))).toEqual([
+	expect(
+		due.map(({ id, emittedCount, firstEmittedAt }) => ({ id, emittedCount, firstEmittedAt })),
+	).toEqual([
 		{ id: 'a', emittedCount: 2, firstEmittedAt: '2026-01-01T00:00:00.000Z' },
 		{ id: 'c', emittedCount: 1, firstEmittedAt: '2026-01-01T01:00:00.000Z' },
 	]);
-	expect(next.emitted).toEqual({ a: [T0, T0 + HOUR, 2], b: [T0 + 30 * MINUTE, T0 + 30 * MINUTE, 1], c: [T0 + HOUR, T0 + HOUR, 1] });
+	expect(next.emitted).toEqual({
+		a: [T0, T0 + HOUR, 2],
+		b: [T0 + 30 * MINUTE, T0 + 30 * MINUTE, 1],
+		c: [T0 + HOUR, T0 + HOUR, 1],
+	});
 });
 
 test('the "Only New" baseline is never emitted, however long it stays queued', () => {

@@ -21,7 +21,15 @@ async function startFakeConcur(answer) {
 		credentials: () =>
 			new CredentialStore({
 				credentialClass: SapConcurApi,
-				data: { authentication: 'accessToken', pastedAccessToken: 'fake-concur-access-token', dataCenter: 'custom', baseUrl: url, calloutAuthScheme: 'Bearer', calloutHost: 'geolocation', accessToken: '' },
+				data: {
+					authentication: 'accessToken',
+					pastedAccessToken: 'fake-concur-access-token',
+					dataCenter: 'custom',
+					baseUrl: url,
+					calloutAuthScheme: 'Bearer',
+					calloutHost: 'geolocation',
+					accessToken: '',
+				},
 			}),
 		close: () => new Promise((resolve) => server.close(resolve)),
 	};

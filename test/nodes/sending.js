@@ -14,11 +14,23 @@ const sendParameters = (overrides = {}) => ({
 
 const rows = (count, sim, extra = () => ({})) =>
 	Array.from({ length: count }, (_, i) => ({
-		json: { userId: sim.credentials.userIds[i % 3], sessionId: `session-${i}`, url: `https://www.example.com/trips/${i}`, ...extra(i) },
+		json: {
+			userId: sim.credentials.userIds[i % 3],
+			sessionId: `session-${i}`,
+			url: `https://www.example.com/trips/${i}`,
+			...extra(i),
+		},
 	}));
 
 async function send({ items, parameters = sendParameters(), credentials, ...rest }) {
-	return await runNode({ nodeClass: ConcurNotify, parameters, items, credentials, nodeName: 'Concur Notify', ...rest });
+	return await runNode({
+		nodeClass: ConcurNotify,
+		parameters,
+		items,
+		credentials,
+		nodeName: 'Concur Notify',
+		...rest,
+	});
 }
 
 module.exports = { sendParameters, rows, send };

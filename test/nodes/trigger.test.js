@@ -10,7 +10,15 @@ function installation(sim, parameters = {}, credentialFields = {}) {
 	const workflowState = { staticData: {} };
 	let memory = {};
 	const poll = async (mode = 'trigger') => {
-		const { result, error } = await runPoll({ nodeClass: ConcurTrigger, parameters, credentials, mode, workflowState, memory, nodeName: 'Concur Trigger' });
+		const { result, error } = await runPoll({
+			nodeClass: ConcurTrigger,
+			parameters,
+			credentials,
+			mode,
+			workflowState,
+			memory,
+			nodeName: 'Concur Trigger',
+		});
 		if (error) throw error;
 		return result === null ? null : result[0];
 	};
@@ -27,18 +35,26 @@ function installation(sim, parameters = {}, credentialFields = {}) {
 
 const queueIds = (sim) => sim.state.listNotifications().map((n) => n.id);
 
-test.each(['xml', 'json'])('%s: emits each queued notification once, normalized with the raw one kept', async (responseFormat) => {
-	const { sim } = ctx;
-	const n8n = installation(sim, { options: { responseFormat } });
-	const first = await n8n.poll();
-	expect(first.map((item) => item.json.id).sort()).toEqual(queueIds(sim).sort());
-	expect(first[0].json).toMatchObject({ id: expect.any(String), uri: expect.stringContaining(sim.url), eventTime: expect.stringMatching(/Z$/), raw: expect.any(Object) });
-	expect(await n8n.poll()).toBeNull();
-	const added = sim.state.addNotifications(2);
-	expect((await n8n.ids()).sort()).toEqual(added.map((n) => n.id).sort());
-	expect(await n8n.poll()).toBeNull();
-	expect(Object.keys(n8n.workflowState.staticData.emitted)).toHaveLength(5);
-});
+test.each(['xml', 'json'])(
+	'%s: emits each queued notification once, normalized with the raw one kept',
+	async (responseFormat) => {
+		const { sim } = ctx;
+		const n8n = installation(sim, { options: { responseFormat } });
+		const first = await n8n.poll();
+		expect(first.map((item) => item.json.id).sort()).toEqual(queueIds(sim).sort());
+		expect(first[0].json).toMatchObject({
+			id: expect.any(String),
+			uri: expect.stringContaining(sim.url),
+			eventTime: expect.stringMatching(/Z$/),
+			raw: expect.any(Object),
+		});
+		expect(await n8n.poll()).toBeNull();
+		const added = sim.state.addNotifications(2);
+		expect((await n8n.ids()).sort()).toEqual(added.map((n) => n.id).sort());
+		expect(await n8n.poll()).toBeNull();
+		expect(Object.keys(n8n.workflowState.staticData.emitted)).toHaveLength(5);
+	},
+);
 
 test('state is pruned to the queue as notifications are deleted', async () => {
 	const { sim } = ctx;
@@ -101,7 +117,13 @@ test('a NotificationURI on a foreign host is never called with the token', async
 	const n8n = installation(sim, { acknowledge: 'delete' });
 	const items = await n8n.poll();
 	expect(items).toHaveLength(3);
-	expect(items.every((item) => item.json.acknowledged === false && /not on one of the credential's Concur hosts/.test(item.json.acknowledgeError))).toBe(true);
+	expect(
+		items.every(
+			(item) =>
+				item.json.acknowledged === false &&
+				/not on one of the credential's Concur hosts/.test(item.json.acknowledgeError),
+		),
+	).toBe(true);
 	expect(sim.state.stats().requests.calloutDelete).toBe(0);
 });
 
@@ -119,14 +141,24 @@ test('Re-emit Unacknowledged After is on by default (1 hour): still queued then,
 	const { sim } = ctx;
 	const n8n = installation(sim);
 	const first = await n8n.poll();
-	expect(first.map((item) => item.json)).toEqual(first.map((item) => expect.objectContaining({ emittedCount: 1, firstEmittedAt: expect.stringMatching(/Z$/) })));
+	expect(first.map((item) => item.json)).toEqual(
+		first.map((item) =>
+			expect.objectContaining({ emittedCount: 1, firstEmittedAt: expect.stringMatching(/Z$/) }),
+		),
+	);
 	const [id] = first.map((item) => item.json.id);
 	const firstEmittedAt = first[0].json.firstEmittedAt;
 	age(n8n, id, HOUR - 60_000);
 	expect(await n8n.poll()).toBeNull();
 	age(n8n, id, 60_000);
 	const again = await n8n.poll();
-	expect(again.map((item) => item.json)).toEqual([expect.objectContaining({ id, emittedCount: 2, firstEmittedAt: new Date(Date.parse(firstEmittedAt) - HOUR).toISOString() })]);
+	expect(again.map((item) => item.json)).toEqual([
+		expect.objectContaining({
+			id,
+			emittedCount: 2,
+			firstEmittedAt: new Date(Date.parse(firstEmittedAt) - HOUR).toISOString(),
+		}),
+	]);
 	expect(await n8n.poll()).toBeNull();
 });
 
@@ -150,10 +182,19 @@ test('state saved by an earlier version ({ id: ms }) is read: recent ids stay qu
 	const n8n = installation(sim);
 	const [recent, old, gone] = queueIds(sim);
 	const now = Date.now();
-	n8n.workflowState.staticData = { started: true, emitted: { [recent]: now - 60_000, [old]: now - 2 * HOUR, removed: now } };
+	n8n.workflowState.staticData = {
+		started: true,
+		emitted: { [recent]: now - 60_000, [old]: now - 2 * HOUR, removed: now },
+	};
 	sim.state.deleteNotification(gone);
 	const items = await n8n.poll();
-	expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ id: old, emittedCount: 2, firstEmittedAt: new Date(now - 2 * HOUR).toISOString() })]);
+	expect(items.map((item) => item.json)).toEqual([
+		expect.objectContaining({
+			id: old,
+			emittedCount: 2,
+			firstEmittedAt: new Date(now - 2 * HOUR).toISOString(),
+		}),
+	]);
 	expect(Object.keys(n8n.workflowState.staticData.emitted).sort()).toEqual([recent, old].sort());
 	expect(await n8n.poll()).toBeNull();
 });
@@ -165,7 +206,9 @@ test('Delete When Emitted: a failed delete is said on the item and retried by la
 	const items = await n8n.poll();
 	const failed = items.filter((item) => !item.json.acknowledged);
 	expect(failed).toHaveLength(1);
-	expect(failed[0].json.acknowledgeError).toMatch(/Later polls retry the delete and do not emit this notification again/);
+	expect(failed[0].json.acknowledgeError).toMatch(
+		/Later polls retry the delete and do not emit this notification again/,
+	);
 	expect(queueIds(sim)).toEqual([failed[0].json.id]);
 	n8n.restart();
 	expect(await n8n.poll()).toBeNull();
@@ -186,20 +229,32 @@ test('Max Items per Poll works through a backlog, oldest first', async () => {
 	const n8n = installation(sim, { options: { maxItems: 10 } });
 	const batches = [await n8n.poll(), await n8n.poll(), await n8n.poll(), await n8n.poll()];
 	expect(batches.map((b) => b?.length ?? null)).toEqual([10, 10, 5, null]);
-	const times = batches.flat().filter(Boolean).map((item) => item.json.eventTime);
+	const times = batches
+		.flat()
+		.filter(Boolean)
+		.map((item) => item.json.eventTime);
 	expect([...times].sort()).toEqual(times);
 });
 
 test('filters: object type and event type text', async () => {
 	const { sim } = ctx;
 	sim.state.clearNotifications();
-	sim.state.addNotifications({ notifications: [
-		{ ObjectType: 'TRAVELREQ', EventType: 'Travel Request Submitted' },
-		{ ObjectType: 'EXPRPT', EventType: 'Report Entered Expense Report Workflow Step - REPORT APPROVED' },
-	] });
-	const n8n = installation(sim, { filters: { objectType: 'EXPRPT', eventTypeContains: 'report approved' } });
+	sim.state.addNotifications({
+		notifications: [
+			{ ObjectType: 'TRAVELREQ', EventType: 'Travel Request Submitted' },
+			{
+				ObjectType: 'EXPRPT',
+				EventType: 'Report Entered Expense Report Workflow Step - REPORT APPROVED',
+			},
+		],
+	});
+	const n8n = installation(sim, {
+		filters: { objectType: 'EXPRPT', eventTypeContains: 'report approved' },
+	});
 	const items = await n8n.poll();
-	expect(items.map((item) => item.json.eventType)).toEqual(['Report Entered Expense Report Workflow Step - REPORT APPROVED']);
+	expect(items.map((item) => item.json.eventType)).toEqual([
+		'Report Entered Expense Report Workflow Step - REPORT APPROVED',
+	]);
 });
 
 test('Fetch Test Event returns one real notification and changes no state; an empty queue says so', async () => {
@@ -216,21 +271,33 @@ test('Fetch Test Event returns one real notification and changes no state; an em
 
 test.each([
 	['503', { kind: '503', rate: 1 }, /Simulated 503.*HTTP 503.*5 attempts/],
-	['connection reset', { kind: 'reset', rate: 1 }, /connection was closed before an answer came.*ECONNRESET/],
+	[
+		'connection reset',
+		{ kind: 'reset', rate: 1 },
+		/connection was closed before an answer came.*ECONNRESET/,
+	],
 	['malformed XML', { kind: 'malformed', rate: 1 }, /could not be read/],
-	['a DOCTYPE with entities', { kind: 'doctype', rate: 1 }, /could not be read: .*DOCTYPE declaration, which is refused/],
-])('a failed poll (%s) throws a clear error with the correlation id, and the next poll loses and doubles nothing', async (_, fault, message) => {
-	const { sim } = ctx;
-	const n8n = installation(sim);
-	sim.state.addFault({ endpoint: 'calloutList', ...fault });
-	const error = await n8n.poll().catch((e) => e);
-	expect(`${error.message} ${error.description}`).toMatch(message);
-	expect(error.description).toMatch(/correlation id [0-9a-f-]{36}/);
-	expect(n8n.workflowState.staticData).toEqual({});
-	sim.state.clearFaults();
-	expect((await n8n.ids()).sort()).toEqual(queueIds(sim).sort());
-	expect(await n8n.poll()).toBeNull();
-}, 30_000);
+	[
+		'a DOCTYPE with entities',
+		{ kind: 'doctype', rate: 1 },
+		/could not be read: .*DOCTYPE declaration, which is refused/,
+	],
+])(
+	'a failed poll (%s) throws a clear error with the correlation id, and the next poll loses and doubles nothing',
+	async (_, fault, message) => {
+		const { sim } = ctx;
+		const n8n = installation(sim);
+		sim.state.addFault({ endpoint: 'calloutList', ...fault });
+		const error = await n8n.poll().catch((e) => e);
+		expect(`${error.message} ${error.description}`).toMatch(message);
+		expect(error.description).toMatch(/correlation id [0-9a-f-]{36}/);
+		expect(n8n.workflowState.staticData).toEqual({});
+		sim.state.clearFaults();
+		expect((await n8n.ids()).sort()).toEqual(queueIds(sim).sort());
+		expect(await n8n.poll()).toBeNull();
+	},
+	30_000,
+);
 
 test('restarts between polls over a churning queue of 1,000 notifications: each emitted exactly once', async () => {
 	const { sim } = ctx;
@@ -238,13 +305,18 @@ test('restarts between polls over a churning queue of 1,000 notifications: each 
 	const n8n = installation(sim, { options: { maxItems: 60 } });
 	const emitted = new Map();
 	let added = 0;
-	for (let round = 0; added < 1000 || sim.state.listNotifications().some((n) => !emitted.has(n.id)); round++) {
+	for (
+		let round = 0;
+		added < 1000 || sim.state.listNotifications().some((n) => !emitted.has(n.id));
+		round++
+	) {
 		if (added < 1000) added += sim.state.addNotifications(Math.min(50, 1000 - added)).length;
 		if (round % 3 === 0) n8n.restart();
 		const items = (await n8n.poll()) ?? [];
 		for (const item of items) emitted.set(item.json.id, (emitted.get(item.json.id) ?? 0) + 1);
 		// The workflow acknowledges part of what it got; the rest stays queued a while.
-		for (const item of items.filter((_, i) => i % 2 === 0)) sim.state.deleteNotification(item.json.id);
+		for (const item of items.filter((_, i) => i % 2 === 0))
+			sim.state.deleteNotification(item.json.id);
 		expect(round).toBeLessThan(100);
 	}
 	expect(emitted.size).toBe(1000);

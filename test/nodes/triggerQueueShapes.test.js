@@ -7,17 +7,36 @@ const { startFakeConcur, JSON_HEADERS } = require('./fakeConcur');
 const ctx = useSimulator({ failedNotifications: 0 });
 
 const poll = (credentials, { parameters = {}, mode = 'trigger' } = {}) =>
-	runPoll({ nodeClass: ConcurTrigger, parameters, credentials, mode, workflowState: { staticData: {} }, nodeName: 'Concur Trigger' });
+	runPoll({
+		nodeClass: ConcurTrigger,
+		parameters,
+		credentials,
+		mode,
+		workflowState: { staticData: {} },
+		nodeName: 'Concur Trigger',
+	});
 
 test('a JSON queue of one as a bare object is emitted like a list of one', async () => {
 	const fake = await startFakeConcur(() => ({
 		headers: JSON_HEADERS,
-		body: JSON.stringify({ Context: 'Report 7', EventDateTime: '2024-03-01T10:00:00', EventType: 'Report Entered Expense Report Workflow Step - REPORT SUBMITTED', NotificationURI: `${fake.url}/api/platform/notifications/v1.0/notification/lone$1`, ObjectType: 'EXPRPT', ObjectURI: 'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/R1' }),
+		body: JSON.stringify({
+			Context: 'Report 7',
+			EventDateTime: '2024-03-01T10:00:00',
+			EventType: 'Report Entered Expense Report Workflow Step - REPORT SUBMITTED',
+			NotificationURI: `${fake.url}/api/platform/notifications/v1.0/notification/lone$1`,
+			ObjectType: 'EXPRPT',
+			ObjectURI:
+				'https://www.concursolutions.com/api/expense/expensereport/v1.1/reportfulldetails/R1',
+		}),
 	}));
 	try {
-		const { result, error } = await poll(fake.credentials(), { parameters: { options: { responseFormat: 'json' } } });
+		const { result, error } = await poll(fake.credentials(), {
+			parameters: { options: { responseFormat: 'json' } },
+		});
 		expect(error).toBeUndefined();
-		expect(result[0].map((item) => [item.json.id, item.json.context])).toEqual([['lone$1', 'Report 7']]);
+		expect(result[0].map((item) => [item.json.id, item.json.context])).toEqual([
+			['lone$1', 'Report 7'],
+		]);
 	} finally {
 		await fake.close();
 	}
@@ -34,7 +53,12 @@ test('Fetch Test Event on an empty queue says the queue is empty and that this i
 
 test('Fetch Test Event with notifications that the filters leave out says so', async () => {
 	ctx.sim.state.addNotifications(2);
-	const { error } = await poll(credentialFor(ctx.sim), { mode: 'manual', parameters: { filters: { objectType: 'NONE' } } });
-	expect(error.description).toMatch(/^Concur's FAILED queue holds 2 notification\(s\), none matching the filters\./);
+	const { error } = await poll(credentialFor(ctx.sim), {
+		mode: 'manual',
+		parameters: { filters: { objectType: 'NONE' } },
+	});
+	expect(error.description).toMatch(
+		/^Concur's FAILED queue holds 2 notification\(s\), none matching the filters\./,
+	);
 	expect(error.description).not.toMatch(/simulator/);
 });

@@ -28,16 +28,23 @@ async function freePort() {
 }
 
 function postgres(bin, args) {
-	const [command, commandArgs] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]] : [path.join(PG_BIN, bin), args];
+	const [command, commandArgs] = asRoot
+		? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]]
+		: [path.join(PG_BIN, bin), args];
 	// stdout/stderr not piped for pg_ctl: the server it starts would keep the pipe open.
-	return execFileSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', bin === 'pg_ctl' ? 'ignore' : 'pipe', 'inherit'] });
+	return execFileSync(command, commandArgs, {
+		encoding: 'utf8',
+		maxBuffer: 1 << 30,
+		stdio: ['ignore', bin === 'pg_ctl' ? 'ignore' : 'pipe', 'inherit'],
+	});
 }
 
 /** Polls `check` until it returns something truthy; fails early when `child` exits. */
 async function waitFor(what, check, child, timeoutMs = 180_000) {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child && child.exitCode !== null) throw new Error(`${what}: the process exited with code ${child.exitCode}`);
+		if (child && child.exitCode !== null)
+			throw new Error(`${what}: the process exited with code ${child.exitCode}`);
 		const result = await check().catch(() => undefined);
 		if (result) return result;
 		if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs / 1000} s`);
@@ -62,7 +69,11 @@ async function startCluster() {
 	let pgData;
 	let sim;
 	const pidFile = path.join(tmp, 'pids');
-	const reaper = spawn(process.execPath, [path.join(__dirname, 'reaper.js'), String(process.pid), tmp], { detached: true, stdio: 'ignore' });
+	const reaper = spawn(
+		process.execPath,
+		[path.join(__dirname, 'reaper.js'), String(process.pid), tmp],
+		{ detached: true, stdio: 'ignore' },
+	);
 	reaper.unref();
 
 	/** A long-running process in its own process group (its task runners die with it), output to a log file. */
@@ -94,7 +105,8 @@ async function startCluster() {
 				await exited;
 			}
 		}
-		if (pgData && fs.existsSync(path.join(pgData, 'postmaster.pid'))) postgres('pg_ctl', ['-D', pgData, '-m', 'fast', '-w', 'stop']);
+		if (pgData && fs.existsSync(path.join(pgData, 'postmaster.pid')))
+			postgres('pg_ctl', ['-D', pgData, '-m', 'fast', '-w', 'stop']);
 		await sim?.close();
 		reaper.kill();
 		fs.rmSync(tmp, { recursive: true, force: true });
@@ -106,8 +118,29 @@ async function startCluster() {
 		await sim.reset(1, {});
 
 		const redisPort = await freePort();
-		const redis = launch('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmp, '--rdbcompression', 'no']);
-		await waitFor('Redis', async () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG', redis);
+		const redis = launch('redis', 'redis-server', [
+			'--port',
+			String(redisPort),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			tmp,
+			'--rdbcompression',
+			'no',
+		]);
+		await waitFor(
+			'Redis',
+			async () =>
+				execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], {
+					encoding: 'utf8',
+					stdio: ['ignore', 'pipe', 'ignore'],
+				}).trim() === 'PONG',
+			redis,
+		);
 
 		pgData = path.join(tmp, 'pg');
 		const pgSockets = path.join(tmp, 'pg-sockets');
@@ -118,7 +151,18 @@ async function startCluster() {
 		const pgPort = await freePort();
 		postgres('initdb', ['-D', pgData, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
 		const pgOptions = `-p ${pgPort} -k ${pgSockets} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
-		postgres('pg_ctl', ['-D', pgData, '-l', path.join(logs, 'postgresql.log'), '-o', pgOptions, '-w', '-t', '120', 'start']);
+		postgres('pg_ctl', [
+			'-D',
+			pgData,
+			'-l',
+			path.join(logs, 'postgresql.log'),
+			'-o',
+			pgOptions,
+			'-w',
+			'-t',
+			'120',
+			'start',
+		]);
 		postgres('createdb', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', DATABASE]);
 
 		const shared = {
@@ -141,7 +185,15 @@ async function startCluster() {
 
 		// Main first: it creates the database schema the workers need.
 		const mainPort = await freePort();
-		const main = launch('main', runtime.node24, [runtime.n8nBin, 'start'], runtime.n8nEnv(userFolder('main'), mainPort, { ...shared, N8N_RUNNERS_BROKER_PORT: String(await freePort()) }));
+		const main = launch(
+			'main',
+			runtime.node24,
+			[runtime.n8nBin, 'start'],
+			runtime.n8nEnv(userFolder('main'), mainPort, {
+				...shared,
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			}),
+		);
 		const url = `http://127.0.0.1:${mainPort}`;
 		await waitFor('n8n main', () => answers(`${url}/healthz/readiness`), main);
 		// The REST routes come after /healthz: the login answers 404 for a while.
@@ -158,8 +210,17 @@ async function startCluster() {
 				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			});
-			const child = launch(`worker-${index}`, runtime.node24, [runtime.n8nBin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`], env);
-			workers.push({ name: `worker-${index}`, child, health: `http://127.0.0.1:${healthPort}/healthz/readiness` });
+			const child = launch(
+				`worker-${index}`,
+				runtime.node24,
+				[runtime.n8nBin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`],
+				env,
+			);
+			workers.push({
+				name: `worker-${index}`,
+				child,
+				health: `http://127.0.0.1:${healthPort}/healthz/readiness`,
+			});
 		}
 		await Promise.all(workers.map((w) => waitFor(w.name, () => answers(w.health), w.child)));
 
@@ -175,7 +236,8 @@ async function startCluster() {
 					body: body && JSON.stringify(body),
 				});
 				const text = await response.body.text();
-				if (response.statusCode >= 300) throw new Error(`${method} ${route}: ${response.statusCode} ${text}`);
+				if (response.statusCode >= 300)
+					throw new Error(`${method} ${route}: ${response.statusCode} ${text}`);
 				return text ? JSON.parse(text) : undefined;
 			},
 			/** Execution id → the worker that ran it, from the workers' logs ("Worker started execution 12 (job 3)"). */
@@ -191,10 +253,28 @@ async function startCluster() {
 			stores() {
 				execFileSync('redis-cli', ['-p', String(redisPort), 'save'], { stdio: 'ignore' });
 				const texts = [
-					{ source: 'PostgreSQL (pg_dump)', text: postgres('pg_dump', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', DATABASE]) },
-					{ source: 'Redis (dump.rdb, uncompressed)', text: fs.readFileSync(path.join(tmp, 'dump.rdb'), 'latin1') },
+					{
+						source: 'PostgreSQL (pg_dump)',
+						text: postgres('pg_dump', [
+							'-h',
+							'127.0.0.1',
+							'-p',
+							String(pgPort),
+							'-U',
+							'postgres',
+							DATABASE,
+						]),
+					},
+					{
+						source: 'Redis (dump.rdb, uncompressed)',
+						text: fs.readFileSync(path.join(tmp, 'dump.rdb'), 'latin1'),
+					},
 				];
-				for (const name of fs.readdirSync(logs)) texts.push({ source: `logs/${name}`, text: fs.readFileSync(path.join(logs, name), 'utf8') });
+				for (const name of fs.readdirSync(logs))
+					texts.push({
+						source: `logs/${name}`,
+						text: fs.readFileSync(path.join(logs, name), 'utf8'),
+					});
 				return texts;
 			},
 			stop,

@@ -11,7 +11,17 @@ const MESSAGES_PER_EXECUTION = 5;
 async function createCredential(cluster, name) {
 	const { requestToken } = await cluster.sim.control('POST', '/request-tokens');
 	const c = cluster.sim.credentials;
-	const data = { authentication: 'companyRequestToken', clientId: c.clientId, clientSecret: c.clientSecret, companyUuid: c.companyUuid, requestToken, dataCenter: 'custom', baseUrl: cluster.sim.url, calloutAuthScheme: 'Bearer', calloutHost: 'geolocation' };
+	const data = {
+		authentication: 'companyRequestToken',
+		clientId: c.clientId,
+		clientSecret: c.clientSecret,
+		companyUuid: c.companyUuid,
+		requestToken,
+		dataCenter: 'custom',
+		baseUrl: cluster.sim.url,
+		calloutAuthScheme: 'Bearer',
+		calloutHost: 'geolocation',
+	};
 	const { id } = await cluster.api('POST', '/credentials', { name, type: 'sapConcurApi', data });
 	return { sapConcurApi: { id, name } };
 }
@@ -21,15 +31,38 @@ function notifyWorkflow(name, path, credentials) {
 		name,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: randomUUID(), webhookId: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} } },
-			{ id: randomUUID(), name: 'Split Out', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [220, 0], parameters: { fieldToSplitOut: 'body.messages', options: {} } },
+			{
+				id: randomUUID(),
+				webhookId: randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+			},
+			{
+				id: randomUUID(),
+				name: 'Split Out',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: { fieldToSplitOut: 'body.messages', options: {} },
+			},
 			{
 				id: randomUUID(),
 				name: 'Concur Notify',
 				type: 'n8n-nodes-sap-concur.concurNotify',
 				typeVersion: 1,
 				position: [440, 0],
-				parameters: { resource: 'message', operation: 'send', userId: '={{ $json.userId }}', sessionId: '={{ $json.sessionId }}', templateId: 'queue', contextUrl: '={{ $json.url }}', options: {} },
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					userId: '={{ $json.userId }}',
+					sessionId: '={{ $json.sessionId }}',
+					templateId: 'queue',
+					contextUrl: '={{ $json.url }}',
+					options: {},
+				},
 				credentials,
 			},
 		],
@@ -47,12 +80,19 @@ async function finishedExecutions(cluster, workflowId, count) {
 		const all = [];
 		let cursor = '';
 		do {
-			const page = await cluster.api('GET', `/executions?workflowId=${workflowId}&limit=250${cursor && `&cursor=${cursor}`}`);
+			const page = await cluster.api(
+				'GET',
+				`/executions?workflowId=${workflowId}&limit=250${cursor && `&cursor=${cursor}`}`,
+			);
 			all.push(...page.data);
 			cursor = page.nextCursor ?? '';
 		} while (cursor);
-		if (all.length >= count && all.every((e) => !['new', 'running', 'waiting'].includes(e.status))) return all;
-		if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${all.length} of ${count} executions finished in time`);
+		if (all.length >= count && all.every((e) => !['new', 'running', 'waiting'].includes(e.status)))
+			return all;
+		if (Date.now() > deadline)
+			throw new Error(
+				`workflow ${workflowId}: ${all.length} of ${count} executions finished in time`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
@@ -65,7 +105,11 @@ async function finishedExecutions(cluster, workflowId, count) {
 async function notifyScenario(cluster, label) {
 	const credentials = await createCredential(cluster, `Concur (${label})`);
 	const path = `queue-${randomUUID()}`;
-	const workflow = await cluster.api('POST', '/workflows', notifyWorkflow(`Queue: ${label}`, path, credentials));
+	const workflow = await cluster.api(
+		'POST',
+		'/workflows',
+		notifyWorkflow(`Queue: ${label}`, path, credentials),
+	);
 	await cluster.api('POST', `/workflows/${workflow.id}/activate`);
 	// Main registers the webhook a moment after activation; until then a POST answers 404 and runs nothing.
 	await waitFor('webhook registration', async () => {
@@ -82,9 +126,17 @@ async function notifyScenario(cluster, label) {
 		workflowId: workflow.id,
 		async execute() {
 			const n = executions++;
-			const messages = Array.from({ length: MESSAGES_PER_EXECUTION }, (_, i) => ({ userId: userIds[i % userIds.length], sessionId: `${path}-${n}-${i}`, url: `https://www.example.com/queue/${n}/${i}` }));
+			const messages = Array.from({ length: MESSAGES_PER_EXECUTION }, (_, i) => ({
+				userId: userIds[i % userIds.length],
+				sessionId: `${path}-${n}-${i}`,
+				url: `https://www.example.com/queue/${n}/${i}`,
+			}));
 			sent.push(...messages.map((m) => m.sessionId));
-			const response = await request(`${cluster.url}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ messages }) });
+			const response = await request(`${cluster.url}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ messages }),
+			});
 			await response.body.dump();
 			answers[response.statusCode] = (answers[response.statusCode] ?? 0) + 1;
 		},
@@ -92,10 +144,13 @@ async function notifyScenario(cluster, label) {
 			const runs = await finishedExecutions(cluster, workflow.id, executions);
 			const stats = await cluster.sim.control('GET', '/stats');
 			const delivered = new Map();
-			for (const { sessionId } of stats.messages) delivered.set(sessionId, (delivered.get(sessionId) ?? 0) + 1);
+			for (const { sessionId } of stats.messages)
+				delivered.set(sessionId, (delivered.get(sessionId) ?? 0) + 1);
 			const byWorker = cluster.executionsByWorker();
 			const perWorker = {};
-			for (const run of runs) perWorker[byWorker.get(String(run.id)) ?? 'no worker'] = (perWorker[byWorker.get(String(run.id)) ?? 'no worker'] ?? 0) + 1;
+			for (const run of runs)
+				perWorker[byWorker.get(String(run.id)) ?? 'no worker'] =
+					(perWorker[byWorker.get(String(run.id)) ?? 'no worker'] ?? 0) + 1;
 			return {
 				executions: runs.length,
 				failed: runs.filter((run) => run.status !== 'success').length,

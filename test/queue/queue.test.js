@@ -25,7 +25,8 @@ afterAll(async () => {
 	await cluster?.stop();
 }, 120_000);
 
-const configure = (config) => cluster.sim.control('PUT', '/config', { accessTokenTtlSeconds: 3600, ...config });
+const configure = (config) =>
+	cluster.sim.control('PUT', '/config', { accessTokenTtlSeconds: 3600, ...config });
 const expireAccessTokens = () => cluster.sim.control('POST', '/tokens/expire');
 
 /**
@@ -35,15 +36,24 @@ const expireAccessTokens = () => cluster.sim.control('POST', '/tokens/expire');
  * credentials, two workers whose tokens expire together can both refresh. Printed as `issueBound`.)
  */
 function check(label, outcome, expiries) {
-	process.stderr.write(`[queue] ${label}: ${JSON.stringify({ ...outcome, issueBound: expiries + cluster.workers, grantBound: expiries * cluster.workers })}\n`);
-	expect({ failed: outcome.failed, neverSent: outcome.neverSent, sentTwice: outcome.sentTwice, unexpected: outcome.unexpected }).toEqual({ failed: 0, neverSent: 0, sentTwice: 0, unexpected: 0 });
+	process.stderr.write(
+		`[queue] ${label}: ${JSON.stringify({ ...outcome, issueBound: expiries + cluster.workers, grantBound: expiries * cluster.workers })}\n`,
+	);
+	expect({
+		failed: outcome.failed,
+		neverSent: outcome.neverSent,
+		sentTwice: outcome.sentTwice,
+		unexpected: outcome.unexpected,
+	}).toEqual({ failed: 0, neverSent: 0, sentTwice: 0, unexpected: 0 });
 	expect(outcome.grants).toBeLessThanOrEqual(expiries * cluster.workers);
 }
 
 /** Outcomes added up, field by field (the counts by worker and by webhook answer too). */
 const sum = (outcomes) =>
 	outcomes.reduce((total, outcome) => {
-		for (const [key, value] of Object.entries(outcome)) total[key] = typeof value === 'object' ? sum([total[key] ?? {}, value]) : (total[key] ?? 0) + value;
+		for (const [key, value] of Object.entries(outcome))
+			total[key] =
+				typeof value === 'object' ? sum([total[key] ?? {}, value]) : (total[key] ?? 0) + value;
 		return total;
 	}, {});
 
@@ -58,9 +68,18 @@ async function bursts(label, rounds) {
 }
 
 const rotations = [
-	['rotation always, old refresh token invalid', { rotation: 'always', oldRefreshTokenValid: false }],
-	['rotation sometimes, old refresh token invalid', { rotation: 'sometimes', oldRefreshTokenValid: false }],
-	['rotation always, old refresh token still valid', { rotation: 'always', oldRefreshTokenValid: true }],
+	[
+		'rotation always, old refresh token invalid',
+		{ rotation: 'always', oldRefreshTokenValid: false },
+	],
+	[
+		'rotation sometimes, old refresh token invalid',
+		{ rotation: 'sometimes', oldRefreshTokenValid: false },
+	],
+	[
+		'rotation always, old refresh token still valid',
+		{ rotation: 'always', oldRefreshTokenValid: true },
+	],
 ];
 
 describe.each(rotations)('%s', (rotationLabel, rotation) => {
@@ -105,13 +124,19 @@ describe.each(rotations)('%s', (rotationLabel, rotation) => {
 		}
 		check(`cold start, ${rotationLabel}`, sum(outcomes), COLD_ROUNDS);
 		// Each round: one first token, one more per worker at most.
-		expect(outcomes.map((o) => o.grants).filter((grants) => grants > 1 + cluster.workers)).toEqual([]);
+		expect(outcomes.map((o) => o.grants).filter((grants) => grants > 1 + cluster.workers)).toEqual(
+			[],
+		);
 	});
 });
 
 test(`rotation never: ${REVOKED_ROUNDS} rounds of ${AT_ONCE} at once after the server revoked the access tokens early`, async () => {
 	await configure({ rotation: 'never', oldRefreshTokenValid: false });
-	check('revoked early, rotation never', await bursts('revoked early, rotation never', REVOKED_ROUNDS), REVOKED_ROUNDS);
+	check(
+		'revoked early, rotation never',
+		await bursts('revoked early, rotation never', REVOKED_ROUNDS),
+		REVOKED_ROUNDS,
+	);
 });
 
 describe('the trigger in queue mode (the failed-callout alert example)', () => {
@@ -119,41 +144,65 @@ describe('the trigger in queue mode (the failed-callout alert example)', () => {
 	const alerted = async (run) => {
 		const { data } = await cluster.api('GET', `/executions/${run.id}?includeData=true`);
 		const items = (node) => data.resultData.runData[node]?.[0]?.data?.main?.[0] ?? [];
-		return { ids: items('Alert the team').map((item) => item.json.id), deleted: items('Acknowledge in Concur').filter((item) => item.json.deleted).length };
+		return {
+			ids: items('Alert the team').map((item) => item.json.id),
+			deleted: items('Acknowledge in Concur').filter((item) => item.json.deleted).length,
+		};
 	};
 
 	test('activation polls on main, the alert and the delete run on a worker, each notification once', async () => {
 		await configure({ rotation: 'always', oldRefreshTokenValid: false });
 		await cluster.sim.control('DELETE', '/notifications');
-		const queued = (await cluster.sim.control('POST', '/notifications', { count: FAILED_NOTIFICATIONS })).map((n) => n.id);
+		const queued = (
+			await cluster.sim.control('POST', '/notifications', { count: FAILED_NOTIFICATIONS })
+		).map((n) => n.id);
 		await cluster.sim.control('POST', '/stats/reset');
-		const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../examples/failed-callout-alert.json'), 'utf8'));
+		const example = JSON.parse(
+			fs.readFileSync(path.join(__dirname, '../../examples/failed-callout-alert.json'), 'utf8'),
+		);
 		const credentials = await createCredential(cluster, 'Concur (trigger)');
 		const nodes = example.nodes.map((node) => (node.credentials ? { ...node, credentials } : node));
-		({ id: workflowId } = await cluster.api('POST', '/workflows', { name: example.name, nodes, connections: example.connections, settings: example.settings }));
+		({ id: workflowId } = await cluster.api('POST', '/workflows', {
+			name: example.name,
+			nodes,
+			connections: example.connections,
+			settings: example.settings,
+		}));
 		await cluster.api('POST', `/workflows/${workflowId}/activate`);
 
 		const [run] = await finishedExecutions(cluster, workflowId, 1);
 		expect(run.status).toBe('success');
 		expect(cluster.executionsByWorker().has(String(run.id))).toBe(true);
-		expect(await alerted(run)).toEqual({ ids: expect.arrayContaining(queued), deleted: FAILED_NOTIFICATIONS });
+		expect(await alerted(run)).toEqual({
+			ids: expect.arrayContaining(queued),
+			deleted: FAILED_NOTIFICATIONS,
+		});
 		expect((await alerted(run)).ids).toHaveLength(FAILED_NOTIFICATIONS);
 		expect(await cluster.sim.control('GET', '/notifications')).toEqual([]);
-		expect((await cluster.sim.control('GET', '/stats')).requests.calloutDelete).toBe(FAILED_NOTIFICATIONS);
+		expect((await cluster.sim.control('GET', '/stats')).requests.calloutDelete).toBe(
+			FAILED_NOTIFICATIONS,
+		);
 	});
 
 	test('the next poll, after the tokens expired, handles only the new notifications, once', async () => {
-		const added = (await cluster.sim.control('POST', '/notifications', { count: 3 })).map((n) => n.id);
+		const added = (await cluster.sim.control('POST', '/notifications', { count: 3 })).map(
+			(n) => n.id,
+		);
 		await expireAccessTokens();
 		// The example polls every minute; the next execution is the next poll.
 		const runs = await finishedExecutions(cluster, workflowId, 2);
 		await cluster.api('POST', `/workflows/${workflowId}/deactivate`);
 		const next = runs.sort((a, b) => Number(a.id) - Number(b.id))[1];
 		expect(next.status).toBe('success');
-		expect(await alerted(next)).toEqual({ ids: expect.arrayContaining(added), deleted: added.length });
+		expect(await alerted(next)).toEqual({
+			ids: expect.arrayContaining(added),
+			deleted: added.length,
+		});
 		expect((await alerted(next)).ids).toHaveLength(added.length);
 		expect(await cluster.sim.control('GET', '/notifications')).toEqual([]);
-		expect((await cluster.sim.control('GET', '/stats')).requests.calloutDelete).toBe(FAILED_NOTIFICATIONS + added.length);
+		expect((await cluster.sim.control('GET', '/stats')).requests.calloutDelete).toBe(
+			FAILED_NOTIFICATIONS + added.length,
+		);
 	});
 });
 
@@ -161,8 +210,18 @@ test('after the run no secret of the simulator is in PostgreSQL, Redis or any pr
 	const { secrets } = await cluster.sim.control('GET', '/secrets');
 	const stores = cluster.stores();
 	// The scan reads real content: n8n's whole database, every process's log.
-	expect(stores.find((s) => s.source.startsWith('PostgreSQL')).text).toContain('CREATE TABLE public.execution_entity');
-	expect(stores.map((s) => s.source)).toEqual(expect.arrayContaining(['logs/main.log', 'logs/worker-1.log', 'logs/worker-2.log', 'logs/redis.log', 'logs/postgresql.log']));
+	expect(stores.find((s) => s.source.startsWith('PostgreSQL')).text).toContain(
+		'CREATE TABLE public.execution_entity',
+	);
+	expect(stores.map((s) => s.source)).toEqual(
+		expect.arrayContaining([
+			'logs/main.log',
+			'logs/worker-1.log',
+			'logs/worker-2.log',
+			'logs/redis.log',
+			'logs/postgresql.log',
+		]),
+	);
 	expect(secrets.length).toBeGreaterThan(3);
 	const leaks = stores.flatMap(({ source, text }) => {
 		const found = secrets.filter((secret) => text.includes(secret)).length;

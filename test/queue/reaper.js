@@ -18,7 +18,9 @@ const alive = (pid) => {
 };
 
 function reap() {
-	const pids = fs.existsSync(path.join(folder, 'pids')) ? fs.readFileSync(path.join(folder, 'pids'), 'utf8').split('\n').filter(Boolean) : [];
+	const pids = fs.existsSync(path.join(folder, 'pids'))
+		? fs.readFileSync(path.join(folder, 'pids'), 'utf8').split('\n').filter(Boolean)
+		: [];
 	for (const pid of pids) {
 		// A process group where there is one (n8n and its task runners), else the process.
 		for (const target of [-Number(pid), Number(pid)]) {
@@ -33,7 +35,8 @@ function reap() {
 	if (fs.existsSync(path.join(pgData, 'postmaster.pid'))) {
 		const pgCtl = ['/usr/lib/postgresql/15/bin/pg_ctl', '-D', pgData, '-m', 'immediate', 'stop'];
 		try {
-			if (process.getuid() === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...pgCtl], { stdio: 'ignore' });
+			if (process.getuid() === 0)
+				execFileSync('runuser', ['-u', 'postgres', '--', ...pgCtl], { stdio: 'ignore' });
 			else execFileSync(pgCtl[0], pgCtl.slice(1), { stdio: 'ignore' });
 		} catch {
 			// not running

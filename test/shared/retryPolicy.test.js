@@ -1,5 +1,9 @@
 // Which failures may be repeated, and how long Concur asks to wait.
-const { verdictForStatus, verdictForNetworkCode, retryAfterMs } = require('../../dist/nodes/shared/retryPolicy');
+const {
+	verdictForStatus,
+	verdictForNetworkCode,
+	retryAfterMs,
+} = require('../../dist/nodes/shared/retryPolicy');
 
 test.each([
 	[429, 'throttled'],

@@ -1,8 +1,13 @@
 // The throttling rules on a fake clock: the limiter's arithmetic, without a server.
-const { ThrottleControl, AUTO_START_PARALLEL, MIN_THROTTLE_WAIT_MS } = require('../../dist/nodes/shared/throttleControl');
+const {
+	ThrottleControl,
+	AUTO_START_PARALLEL,
+	MIN_THROTTLE_WAIT_MS,
+} = require('../../dist/nodes/shared/throttleControl');
 
 const noJitter = () => 0;
-const auto = (firstAlone = false) => new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone }, noJitter);
+const auto = (firstAlone = false) =>
+	new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone }, noJitter);
 
 /** Completes `count` requests of `latency` ms each, one round trip after another, from `now`. */
 function succeedRounds(control, now, rounds, latency = 50) {
@@ -48,7 +53,10 @@ describe('how many requests may be in flight', () => {
 	});
 
 	test('a fixed number stays fixed, throttled or not', () => {
-		const control = new ThrottleControl({ parallel: 10, maxParallel: 50, firstAlone: false }, noJitter);
+		const control = new ThrottleControl(
+			{ parallel: 10, maxParallel: 50, firstAlone: false },
+			noJitter,
+		);
 		let now = succeedRounds(control, 0, 3);
 		control.throttled(now, now - 50, 0);
 		now = succeedRounds(control, control.pausedUntil, 3);
@@ -69,8 +77,14 @@ describe('the pause every sender shares after a throttle', () => {
 		['Retry-After: 0', 0],
 		['no Retry-After', undefined],
 	])('%s still pauses for the jittered minimum, never a burst', (_, retryAfter) => {
-		const early = new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone: false }, () => 0);
-		const late = new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone: false }, () => 0.999);
+		const early = new ThrottleControl(
+			{ parallel: 'auto', maxParallel: 50, firstAlone: false },
+			() => 0,
+		);
+		const late = new ThrottleControl(
+			{ parallel: 'auto', maxParallel: 50, firstAlone: false },
+			() => 0.999,
+		);
 		early.throttled(0, 0, retryAfter);
 		late.throttled(0, 0, retryAfter);
 		expect(early.pausedUntil).toBe(MIN_THROTTLE_WAIT_MS);

@@ -58,5 +58,12 @@ test('after a failure with stop on failure, no new item starts and the rest are 
 	log.failAt = 1;
 	const slots = new SendScheduler({ parallel: 2, maxParallel: 50, firstAlone: false });
 	const outcomes = await finishAll(log, runPool(6, slots, 50, task, true));
-	expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'skipped', 'skipped', 'skipped', 'skipped']);
+	expect(outcomes.map((o) => o.status)).toEqual([
+		'fulfilled',
+		'rejected',
+		'skipped',
+		'skipped',
+		'skipped',
+		'skipped',
+	]);
 });

@@ -4,7 +4,10 @@ const ctx = useSimulator();
 const LIST = '/api/platform/notifications/v1.0/notification';
 const list = async (sim, { status = 'FAILED', accept, scheme = 'Bearer', token } = {}) =>
 	call(`${sim.url}${LIST}${status === null ? '' : `?status=${status}`}`, {
-		headers: { authorization: `${scheme} ${token ?? (await accessToken(sim))}`, ...(accept ? { accept } : {}) },
+		headers: {
+			authorization: `${scheme} ${token ?? (await accessToken(sim))}`,
+			...(accept ? { accept } : {}),
+		},
 	});
 
 test('XML as in the seed: namespace, i:nil context, alphabetical children, URIs on this simulator', async () => {
@@ -12,16 +15,27 @@ test('XML as in the seed: namespace, i:nil context, alphabetical children, URIs 
 	const { status, text, headers } = await list(sim);
 	expect(status).toBe(200);
 	expect(headers['content-type']).toMatch(/application\/xml/);
-	expect(text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<NotificationList xmlns="http:\/\/www.concursolutions.com\/api\/notification\/2012\/06" xmlns:i="http:\/\/www.w3.org\/2001\/XMLSchema-instance">/);
+	expect(text).toMatch(
+		/^<\?xml version="1.0" encoding="utf-8"\?>\n<NotificationList xmlns="http:\/\/www.concursolutions.com\/api\/notification\/2012\/06" xmlns:i="http:\/\/www.w3.org\/2001\/XMLSchema-instance">/,
+	);
 	expect(text.match(/<Notification>/g)).toHaveLength(2);
-	expect(text).toMatch(/<Notification><Context i:nil="true" \/><EventDateTime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d<\/EventDateTime><EventType>[^<]+<\/EventType><NotificationURI>http:\/\/127.0.0.1:\d+\/api\/platform\/notifications\/v1.0\/notification\/\w+\$\w+<\/NotificationURI><ObjectType>(EXPRPT|TRAVELREQ)<\/ObjectType><ObjectURI>/);
+	expect(text).toMatch(
+		/<Notification><Context i:nil="true" \/><EventDateTime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d<\/EventDateTime><EventType>[^<]+<\/EventType><NotificationURI>http:\/\/127.0.0.1:\d+\/api\/platform\/notifications\/v1.0\/notification\/\w+\$\w+<\/NotificationURI><ObjectType>(EXPRPT|TRAVELREQ)<\/ObjectType><ObjectURI>/,
+	);
 });
 
 test('JSON: a bare array with the six PascalCase keys and a null context; status is case-insensitive', async () => {
 	const { sim } = ctx;
 	const { json } = await list(sim, { accept: 'application/json', status: 'failed' });
 	expect(json).toHaveLength(2);
-	expect(Object.keys(json[0])).toEqual(['Context', 'EventDateTime', 'EventType', 'NotificationURI', 'ObjectType', 'ObjectURI']);
+	expect(Object.keys(json[0])).toEqual([
+		'Context',
+		'EventDateTime',
+		'EventType',
+		'NotificationURI',
+		'ObjectType',
+		'ObjectURI',
+	]);
 	expect(json[0].Context).toBeNull();
 });
 
@@ -39,7 +53,10 @@ test.each([
 	[{ dateFormat: 'date' }, /<EventDateTime>\d{4}-\d\d-\d\d</],
 	[{ failureWrapper: true }, /<Notification><Failure><Context/],
 	[{ calloutHost: 'legacy' }, /<NotificationURI>https:\/\/www.concursolutions.com\/api\//],
-	[{ calloutHost: 'https://elsewhere.example.com' }, /<NotificationURI>https:\/\/elsewhere.example.com\/api\//],
+	[
+		{ calloutHost: 'https://elsewhere.example.com' },
+		/<NotificationURI>https:\/\/elsewhere.example.com\/api\//,
+	],
 ])('variant %p', async (config, pattern) => {
 	const { sim } = ctx;
 	sim.state.setConfig(config);
@@ -55,7 +72,10 @@ test('a context with text, and an empty queue', async () => {
 });
 
 test.each([
-	['xml', /^<Error><Message>Invalid or expired token<\/Message><Server-Time>[^<]+<\/Server-Time><Id>\w+<\/Id><\/Error>$/],
+	[
+		'xml',
+		/^<Error><Message>Invalid or expired token<\/Message><Server-Time>[^<]+<\/Server-Time><Id>\w+<\/Id><\/Error>$/,
+	],
 	['json', /^\{"Error":\{"Message":"Invalid or expired token"\}\}$/],
 	['content', /^\{"Content":\{"Error":\{"Message":"Invalid or expired token"\}\}\}$/],
 ])('legacy %s error body', async (legacyErrorFormat, pattern) => {
@@ -76,7 +96,8 @@ test('DELETE on a NotificationURI removes it (raw or encoded $), an unknown one 
 	const { sim } = ctx;
 	const [a, b] = sim.state.listNotifications();
 	const token = await accessToken(sim);
-	const remove = (url) => call(url, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+	const remove = (url) =>
+		call(url, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
 	expect(await remove(a.uri)).toMatchObject({ status: 200, text: '' });
 	expect((await remove(b.uri.replace('$', '%24'))).status).toBe(200);
 	expect((await remove(a.uri)).status).toBe(404);

@@ -13,9 +13,23 @@ function useSimulator(options = {}) {
 }
 
 async function call(url, { method = 'GET', headers = {}, body, form } = {}) {
-	const payload = form ? new URLSearchParams(form).toString() : body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-	const contentType = form ? { 'content-type': 'application/x-www-form-urlencoded' } : body === undefined ? {} : { 'content-type': 'application/json' };
-	const response = await request(url, { method, headers: { ...contentType, ...headers }, body: payload });
+	const payload = form
+		? new URLSearchParams(form).toString()
+		: body === undefined
+			? undefined
+			: typeof body === 'string'
+				? body
+				: JSON.stringify(body);
+	const contentType = form
+		? { 'content-type': 'application/x-www-form-urlencoded' }
+		: body === undefined
+			? {}
+			: { 'content-type': 'application/json' };
+	const response = await request(url, {
+		method,
+		headers: { ...contentType, ...headers },
+		body: payload,
+	});
 	const text = await response.body.text();
 	let json;
 	try {
@@ -36,11 +50,17 @@ const companyGrant = (sim, extra = {}) => ({
 	...extra,
 });
 
-const token = (sim, form, base = sim.url) => call(`${base}/oauth2/v0/token`, { method: 'POST', form });
+const token = (sim, form, base = sim.url) =>
+	call(`${base}/oauth2/v0/token`, { method: 'POST', form });
 
 /** A fresh company access token, through the refresh grant (the request token is single use). */
 async function accessToken(sim) {
-	const form = { client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token: sim.credentials.refreshToken };
+	const form = {
+		client_id: sim.credentials.clientId,
+		client_secret: sim.credentials.clientSecret,
+		grant_type: 'refresh_token',
+		refresh_token: sim.credentials.refreshToken,
+	};
 	const { json } = await token(sim, form);
 	return json.access_token;
 }

@@ -10,14 +10,17 @@ const send = async (sim, tokenValue) =>
 		body: { sessionId: 's', templateId: 't', context: { url: 'https://www.example.com' } },
 	});
 
-test.each(['500', '502', '503', '504'])('fault %s answers that status without processing', async (kind) => {
-	const { sim } = ctx;
-	const t = await accessToken(sim);
-	sim.state.addFault({ endpoint: 'messages', kind, next: 1 });
-	expect((await send(sim, t)).status).toBe(Number(kind));
-	expect(sim.state.stats().deliveries.total).toBe(0);
-	expect((await send(sim, t)).status).toBe(200);
-});
+test.each(['500', '502', '503', '504'])(
+	'fault %s answers that status without processing',
+	async (kind) => {
+		const { sim } = ctx;
+		const t = await accessToken(sim);
+		sim.state.addFault({ endpoint: 'messages', kind, next: 1 });
+		expect((await send(sim, t)).status).toBe(Number(kind));
+		expect(sim.state.stats().deliveries.total).toBe(0);
+		expect((await send(sim, t)).status).toBe(200);
+	},
+);
 
 test('429 carries Retry-After and the rate-limit error shape', async () => {
 	const { sim } = ctx;
@@ -49,7 +52,12 @@ test('hang never answers', async () => {
 	const { sim } = ctx;
 	const t = await accessToken(sim);
 	sim.state.addFault({ endpoint: 'calloutList', kind: 'hang', next: 1 });
-	await expect(request(`${sim.url}${LIST}`, { headers: { authorization: `Bearer ${t}` }, headersTimeout: 300 })).rejects.toThrow(/timeout/i);
+	await expect(
+		request(`${sim.url}${LIST}`, {
+			headers: { authorization: `Bearer ${t}` },
+			headersTimeout: 300,
+		}),
+	).rejects.toThrow(/timeout/i);
 });
 
 test('malformed bodies are 200s that do not parse', async () => {
@@ -69,13 +77,22 @@ test('doctype serves an XML queue that declares entities', async () => {
 	const { sim } = ctx;
 	const t = await accessToken(sim);
 	sim.state.addFault({ endpoint: 'calloutList', kind: 'doctype', next: 1 });
-	expect((await call(`${sim.url}${LIST}`, { headers: { authorization: `Bearer ${t}` } })).text).toMatch(/<!DOCTYPE [^>]*\[<!ENTITY/);
+	expect(
+		(await call(`${sim.url}${LIST}`, { headers: { authorization: `Bearer ${t}` } })).text,
+	).toMatch(/<!DOCTYPE [^>]*\[<!ENTITY/);
 });
 
 test('redirect answers 302 to the given location', async () => {
 	const { sim } = ctx;
-	sim.state.addFault({ endpoint: 'calloutList', kind: 'redirect', next: 1, location: 'http://127.0.0.1:1/x' });
-	const response = await call(`${sim.url}${LIST}`, { headers: { authorization: `Bearer ${await accessToken(sim)}` } });
+	sim.state.addFault({
+		endpoint: 'calloutList',
+		kind: 'redirect',
+		next: 1,
+		location: 'http://127.0.0.1:1/x',
+	});
+	const response = await call(`${sim.url}${LIST}`, {
+		headers: { authorization: `Bearer ${await accessToken(sim)}` },
+	});
 	expect(response.status).toBe(302);
 	expect(response.headers.location).toBe('http://127.0.0.1:1/x');
 });
@@ -111,14 +128,18 @@ test('latency: fixed plus jitter, on Concur endpoints only', async () => {
 test('every response carries concur-correlationid, unknown routes included', async () => {
 	const { sim } = ctx;
 	for (const path of ['/nowhere', '/_sim/stats', '/oauth2/v0/token']) {
-		expect((await call(`${sim.url}${path}`)).headers['concur-correlationid']).toEqual(expect.any(String));
+		expect((await call(`${sim.url}${path}`)).headers['concur-correlationid']).toEqual(
+			expect.any(String),
+		);
 	}
 });
 
 test('the control API drives the same state over HTTP', async () => {
 	const { sim } = ctx;
 	const control = (method, path, body) => call(`${sim.url}/_sim${path}`, { method, body });
-	expect((await control('PUT', '/config', { rotation: 'always', latency: { fixedMs: 1 } })).json).toMatchObject({ rotation: 'always', latency: { fixedMs: 1, jitterMs: 0 } });
+	expect(
+		(await control('PUT', '/config', { rotation: 'always', latency: { fixedMs: 1 } })).json,
+	).toMatchObject({ rotation: 'always', latency: { fixedMs: 1, jitterMs: 0 } });
 	const added = (await control('POST', '/notifications', { count: 3 })).json;
 	expect(added).toHaveLength(3);
 	expect((await control('GET', '/notifications')).json).toHaveLength(5);
@@ -128,18 +149,33 @@ test('the control API drives the same state over HTTP', async () => {
 	expect((await token(sim, companyGrant(sim))).status).toBe(503);
 	await control('POST', '/faults', { endpoint: 'token', kind: '503', next: 5 });
 	await control('DELETE', '/faults');
-	expect((await control('GET', '/stats')).json).toMatchObject({ requests: { token: 2 }, grants: { password_authtoken: 1 } });
+	expect((await control('GET', '/stats')).json).toMatchObject({
+		requests: { token: 2 },
+		grants: { password_authtoken: 1 },
+	});
 	const t = await accessToken(sim);
 	await control('POST', '/tokens/expire');
 	expect((await send(sim, t)).status).toBe(401);
 	await control('POST', '/refresh-tokens/expire');
-	expect((await token(sim, { client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token: sim.credentials.refreshToken })).json.code).toBe(108);
+	expect(
+		(
+			await token(sim, {
+				client_id: sim.credentials.clientId,
+				client_secret: sim.credentials.clientSecret,
+				grant_type: 'refresh_token',
+				refresh_token: sim.credentials.refreshToken,
+			})
+		).json.code,
+	).toBe(108);
 	await control('DELETE', '/notifications');
 	expect((await control('GET', '/state')).json.queue).toBe(0);
 	await control('POST', '/stats/reset');
 	expect((await control('GET', '/stats')).json.requests.token).toBe(0);
 	await control('POST', '/reset', {});
-	expect((await control('GET', '/state')).json).toMatchObject({ queue: 2, config: { rotation: 'never' } });
+	expect((await control('GET', '/state')).json).toMatchObject({
+		queue: 2,
+		config: { rotation: 'never' },
+	});
 });
 
 test('the control API lists every secret handed out, for secret scans', async () => {
@@ -147,5 +183,13 @@ test('the control API lists every secret handed out, for secret scans', async ()
 	const issued = await accessToken(sim);
 	const { requestToken } = (await call(`${sim.url}/_sim/request-tokens`, { method: 'POST' })).json;
 	const { secrets } = (await call(`${sim.url}/_sim/secrets`)).json;
-	expect(secrets).toEqual(expect.arrayContaining([sim.credentials.clientSecret, sim.credentials.requestToken, sim.credentials.refreshToken, requestToken, issued]));
+	expect(secrets).toEqual(
+		expect.arrayContaining([
+			sim.credentials.clientSecret,
+			sim.credentials.requestToken,
+			sim.credentials.refreshToken,
+			requestToken,
+			issued,
+		]),
+	);
 });

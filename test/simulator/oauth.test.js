@@ -1,7 +1,12 @@
 const { useSimulator, token, companyGrant, call } = require('./client');
 
 const ctx = useSimulator();
-const refreshGrant = (sim, refresh_token) => ({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token });
+const refreshGrant = (sim, refresh_token) => ({
+	client_id: sim.credentials.clientId,
+	client_secret: sim.credentials.clientSecret,
+	grant_type: 'refresh_token',
+	refresh_token,
+});
 
 test('company request token: a JWT-looking token, a refresh token, string expires_in, epoch refresh_expires_in, geolocation', async () => {
 	const { sim } = ctx;
@@ -9,7 +14,12 @@ test('company request token: a JWT-looking token, a refresh token, string expire
 	expect(status).toBe(200);
 	expect(headers['concur-correlationid']).toMatch(/^[0-9a-f-]{36}$/);
 	expect(json.access_token.split('.')).toHaveLength(3);
-	expect(json).toMatchObject({ token_type: 'Bearer', expires_in: '3600', geolocation: sim.url, refresh_token: expect.any(String) });
+	expect(json).toMatchObject({
+		token_type: 'Bearer',
+		expires_in: '3600',
+		geolocation: sim.url,
+		refresh_token: expect.any(String),
+	});
 	expect(Number(json.refresh_expires_in)).toBeGreaterThan(Date.now() / 1000 + 3600 * 24 * 100);
 	expect(json.scope.split(' ')).toContain('notifications.messages.writeonly');
 	expect(sim.state.stats().grants.password_authtoken).toBe(1);
@@ -22,18 +32,36 @@ test('a request token is single use', async () => {
 	expect(again.status).toBe(400);
 	expect(again.json).toMatchObject({ error: 'invalid_grant', code: 108 });
 	expect((await token(sim, companyGrant(sim, { password: 'never-issued' }))).json.code).toBe(136);
-	expect((await token(sim, companyGrant(sim, { password: sim.state.issueRequestToken() }))).status).toBe(200);
+	expect(
+		(await token(sim, companyGrant(sim, { password: sim.state.issueRequestToken() }))).status,
+	).toBe(200);
 });
 
 test('refresh token, client credentials and user password grants', async () => {
 	const { sim } = ctx;
-	expect((await token(sim, refreshGrant(sim, sim.credentials.refreshToken))).json.refresh_token).toBe(sim.credentials.refreshToken);
-	const app = await token(sim, { client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'client_credentials' });
+	expect(
+		(await token(sim, refreshGrant(sim, sim.credentials.refreshToken))).json.refresh_token,
+	).toBe(sim.credentials.refreshToken);
+	const app = await token(sim, {
+		client_id: sim.credentials.clientId,
+		client_secret: sim.credentials.clientSecret,
+		grant_type: 'client_credentials',
+	});
 	expect(app.status).toBe(200);
 	expect(app.json.refresh_token).toBeUndefined();
-	const user = await token(sim, { client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'password', username: 'someone', password: 'sim-user-password' });
+	const user = await token(sim, {
+		client_id: sim.credentials.clientId,
+		client_secret: sim.credentials.clientSecret,
+		grant_type: 'password',
+		username: 'someone',
+		password: 'sim-user-password',
+	});
 	expect(user.status).toBe(200);
-	expect(sim.state.stats().grants).toMatchObject({ refresh_token: 1, client_credentials: 1, password: 1 });
+	expect(sim.state.stats().grants).toMatchObject({
+		refresh_token: 1,
+		client_credentials: 1,
+		password: 1,
+	});
 });
 
 test.each([
@@ -41,18 +69,22 @@ test.each([
 	['always', true, [true, true], true],
 	['never', false, [false, false], true],
 	['sometimes', false, [false, true], false],
-])('rotation %s, old token valid %s', async (rotation, oldRefreshTokenValid, rotatedPerRefresh, oldStillWorks) => {
-	const { sim } = ctx;
-	sim.state.setConfig({ rotation, oldRefreshTokenValid });
-	let current = sim.credentials.refreshToken;
-	const first = current;
-	for (const rotated of rotatedPerRefresh) {
-		const { json } = await token(sim, refreshGrant(sim, current));
-		expect(json.refresh_token !== current).toBe(rotated);
-		current = json.refresh_token;
-	}
-	if (current !== first) expect((await token(sim, refreshGrant(sim, first))).status === 200).toBe(oldStillWorks);
-});
+])(
+	'rotation %s, old token valid %s',
+	async (rotation, oldRefreshTokenValid, rotatedPerRefresh, oldStillWorks) => {
+		const { sim } = ctx;
+		sim.state.setConfig({ rotation, oldRefreshTokenValid });
+		let current = sim.credentials.refreshToken;
+		const first = current;
+		for (const rotated of rotatedPerRefresh) {
+			const { json } = await token(sim, refreshGrant(sim, current));
+			expect(json.refresh_token !== current).toBe(rotated);
+			current = json.refresh_token;
+		}
+		if (current !== first)
+			expect((await token(sim, refreshGrant(sim, first))).status === 200).toBe(oldStillWorks);
+	},
+);
 
 test.each([
 	['plain', (url) => url],
@@ -70,7 +102,10 @@ test('expires_in as a number, shortened lifetimes, and tokens expired on demand'
 	const { json } = await token(sim, companyGrant(sim));
 	expect(json.expires_in).toBe(60);
 	expect(typeof json.refresh_expires_in).toBe('number');
-	const list = () => call(`${sim.url}/api/platform/notifications/v1.0/notification?status=FAILED`, { headers: { authorization: `Bearer ${json.access_token}` } });
+	const list = () =>
+		call(`${sim.url}/api/platform/notifications/v1.0/notification?status=FAILED`, {
+			headers: { authorization: `Bearer ${json.access_token}` },
+		});
 	expect((await list()).status).toBe(200);
 	sim.state.expireAccessTokens();
 	expect((await list()).status).toBe(401);
@@ -83,8 +118,13 @@ test('wrong data centre: code 16 with the geolocation of the company', async () 
 	const wrong = await token(sim, companyGrant(sim), sim.secondaryUrl);
 	expect(wrong.json).toMatchObject({ code: 16, geolocation: sim.url });
 	sim.state.setConfig({ companyDataCentre: 'secondary' });
-	expect((await token(sim, companyGrant(sim))).json).toMatchObject({ code: 16, geolocation: sim.secondaryUrl });
-	expect((await token(sim, companyGrant(sim), sim.secondaryUrl)).json.geolocation).toBe(sim.secondaryUrl);
+	expect((await token(sim, companyGrant(sim))).json).toMatchObject({
+		code: 16,
+		geolocation: sim.secondaryUrl,
+	});
+	expect((await token(sim, companyGrant(sim), sim.secondaryUrl)).json.geolocation).toBe(
+		sim.secondaryUrl,
+	);
 });
 
 test.each([
@@ -96,10 +136,16 @@ test.each([
 	[{ grant_type: 'refresh_token', refresh_token: 'unknown' }, 108],
 ])('error %p gives code %i', async (change, code) => {
 	const { sim } = ctx;
-	const form = Object.fromEntries(Object.entries({ ...companyGrant(sim), ...change }).filter(([, v]) => v !== undefined));
+	const form = Object.fromEntries(
+		Object.entries({ ...companyGrant(sim), ...change }).filter(([, v]) => v !== undefined),
+	);
 	const { status, json } = await token(sim, form);
 	expect(status).toBe(400);
-	expect(json).toMatchObject({ code, error: expect.any(String), error_description: expect.any(String) });
+	expect(json).toMatchObject({
+		code,
+		error: expect.any(String),
+		error_description: expect.any(String),
+	});
 });
 
 test('an app without the scope gets code 54', async () => {

@@ -1,7 +1,11 @@
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const readline = require('node:readline');
-const { createRateLimiter, normalizeRateLimit, retryAfterHeader } = require('../../simulator/rateLimit');
+const {
+	createRateLimiter,
+	normalizeRateLimit,
+	retryAfterHeader,
+} = require('../../simulator/rateLimit');
 const { useSimulator, call, accessToken, token, companyGrant } = require('./client');
 
 // 2026-01-01T00:00:00.300Z: a third of a second past a whole second, to see the 'date' form round up.
@@ -13,7 +17,8 @@ describe('the token bucket, on a fake clock', () => {
 		clock.ms = START;
 	});
 	const limiter = (fields) => createRateLimiter(normalizeRateLimit(fields), clock.now);
-	const admittedCount = (bucket, attempts) => Array.from({ length: attempts }, () => bucket.take().admitted).filter(Boolean).length;
+	const admittedCount = (bucket, attempts) =>
+		Array.from({ length: attempts }, () => bucket.take().admitted).filter(Boolean).length;
 
 	test('a full bucket admits the burst, then refuses with the time to the next token', () => {
 		const bucket = limiter({ ratePerSecond: 50, burst: 10 });
@@ -55,15 +60,36 @@ describe('the token bucket, on a fake clock', () => {
 		expect(retryAfterHeader(0, START, 20)).toEqual({ 'Retry-After': '0' });
 		expect(retryAfterHeader(1, START, 20)).toEqual({ 'Retry-After': '1' });
 		expect(retryAfterHeader('absent', START, 20)).toEqual({});
-		expect(retryAfterHeader('date', START, 20)).toEqual({ 'Retry-After': 'Thu, 01 Jan 2026 00:00:01 GMT' });
-		expect(retryAfterHeader('date', START, 700)).toEqual({ 'Retry-After': 'Thu, 01 Jan 2026 00:00:01 GMT' });
-		expect(retryAfterHeader('date', START, 701)).toEqual({ 'Retry-After': 'Thu, 01 Jan 2026 00:00:02 GMT' });
+		expect(retryAfterHeader('date', START, 20)).toEqual({
+			'Retry-After': 'Thu, 01 Jan 2026 00:00:01 GMT',
+		});
+		expect(retryAfterHeader('date', START, 700)).toEqual({
+			'Retry-After': 'Thu, 01 Jan 2026 00:00:01 GMT',
+		});
+		expect(retryAfterHeader('date', START, 701)).toEqual({
+			'Retry-After': 'Thu, 01 Jan 2026 00:00:02 GMT',
+		});
 	});
 
 	test('omitted fields take the defaults; values it cannot play are refused', () => {
-		expect(normalizeRateLimit({})).toEqual({ ratePerSecond: 50, burst: 10, maxConcurrent: null, endpoints: ['messages', 'calloutList', 'calloutDelete'], retryAfter: 0, status: 429 });
+		expect(normalizeRateLimit({})).toEqual({
+			ratePerSecond: 50,
+			burst: 10,
+			maxConcurrent: null,
+			endpoints: ['messages', 'calloutList', 'calloutDelete'],
+			retryAfter: 0,
+			status: 429,
+		});
 		expect(normalizeRateLimit(null)).toBeNull();
-		for (const bad of [{ ratePerSecond: 0 }, { burst: 0.5 }, { maxConcurrent: 0 }, { endpoints: ['nowhere'] }, { retryAfter: -1 }, { retryAfter: 'soon' }, { status: 500 }]) {
+		for (const bad of [
+			{ ratePerSecond: 0 },
+			{ burst: 0.5 },
+			{ maxConcurrent: 0 },
+			{ endpoints: ['nowhere'] },
+			{ retryAfter: -1 },
+			{ retryAfter: 'soon' },
+			{ status: 500 },
+		]) {
 			expect(() => normalizeRateLimit(bad)).toThrow(/rateLimit\./);
 		}
 	});
@@ -87,23 +113,31 @@ describe('the throttling switch over HTTP', () => {
 		[1, '1'],
 		['date', 'Thu, 01 Jan 2026 00:00:02 GMT'],
 		['absent', undefined],
-	])('over the burst: 429 with Retry-After %p, not processed, counted', async (retryAfter, header) => {
-		const { sim } = ctx;
-		const t = await accessToken(sim);
-		await control(sim, 'PUT', '/config', { rateLimit: { ratePerSecond: 1, burst: 2, retryAfter } });
-		expect((await send(sim, t, 'a')).status).toBe(200);
-		expect((await send(sim, t, 'b')).status).toBe(200);
-		const refused = await send(sim, t, 'c');
-		expect(refused.status).toBe(429);
-		expect(refused.headers['retry-after']).toBe(header);
-		expect(refused.json.error).toEqual({ id: expect.any(String), message: 'Rate limit exceeded' });
-		const stats = (await control(sim, 'GET', '/stats')).json;
-		expect(stats.deliveries.total).toBe(2);
-		expect(stats.throttled).toEqual({ token: 0, messages: 1, calloutList: 0, calloutDelete: 0 });
-		expect(stats.requests.messages).toBe(3);
-		clock.ms += 1000;
-		expect((await send(sim, t, 'c')).status).toBe(200);
-	});
+	])(
+		'over the burst: 429 with Retry-After %p, not processed, counted',
+		async (retryAfter, header) => {
+			const { sim } = ctx;
+			const t = await accessToken(sim);
+			await control(sim, 'PUT', '/config', {
+				rateLimit: { ratePerSecond: 1, burst: 2, retryAfter },
+			});
+			expect((await send(sim, t, 'a')).status).toBe(200);
+			expect((await send(sim, t, 'b')).status).toBe(200);
+			const refused = await send(sim, t, 'c');
+			expect(refused.status).toBe(429);
+			expect(refused.headers['retry-after']).toBe(header);
+			expect(refused.json.error).toEqual({
+				id: expect.any(String),
+				message: 'Rate limit exceeded',
+			});
+			const stats = (await control(sim, 'GET', '/stats')).json;
+			expect(stats.deliveries.total).toBe(2);
+			expect(stats.throttled).toEqual({ token: 0, messages: 1, calloutList: 0, calloutDelete: 0 });
+			expect(stats.requests.messages).toBe(3);
+			clock.ms += 1000;
+			expect((await send(sim, t, 'c')).status).toBe(200);
+		},
+	);
 
 	test('status 503 instead of 429, same body', async () => {
 		const { sim } = ctx;
@@ -134,10 +168,21 @@ describe('the throttling switch over HTTP', () => {
 		const { sim } = ctx;
 		const t = await accessToken(sim);
 		sim.state.setConfig({ rateLimit: { ratePerSecond: 1, burst: 1 } });
-		expect((await call(`${sim.url}/api/platform/notifications/v1.0/notification?status=FAILED`, { headers: { authorization: `Bearer ${t}` } })).status).toBe(200);
+		expect(
+			(
+				await call(`${sim.url}/api/platform/notifications/v1.0/notification?status=FAILED`, {
+					headers: { authorization: `Bearer ${t}` },
+				})
+			).status,
+		).toBe(200);
 		expect((await send(sim, t)).status).toBe(429);
 		for (let i = 0; i < 3; i++) expect((await token(sim, companyGrant(sim))).status).not.toBe(429);
-		expect(sim.state.stats().throttled).toEqual({ token: 0, messages: 1, calloutList: 0, calloutDelete: 0 });
+		expect(sim.state.stats().throttled).toEqual({
+			token: 0,
+			messages: 1,
+			calloutList: 0,
+			calloutDelete: 0,
+		});
 	});
 
 	test("endpoints: a list limits only those, 'all' takes the token endpoint in", async () => {
@@ -150,14 +195,28 @@ describe('the throttling switch over HTTP', () => {
 		sim.state.setConfig({ rateLimit: { ratePerSecond: 1, burst: 1, endpoints: 'all' } });
 		await accessToken(sim);
 		expect((await send(sim, t)).status).toBe(429);
-		expect(sim.state.stats().throttled).toEqual({ token: 1, messages: 1, calloutList: 0, calloutDelete: 0 });
+		expect(sim.state.stats().throttled).toEqual({
+			token: 1,
+			messages: 1,
+			calloutList: 0,
+			calloutDelete: 0,
+		});
 	});
 
 	test('the control API shows the limit with its defaults, refuses a bad one, and reset turns it off', async () => {
 		const { sim } = ctx;
 		const t = await accessToken(sim);
-		const set = await control(sim, 'PUT', '/config', { rateLimit: { ratePerSecond: 1, burst: 1, retryAfter: 'date' } });
-		expect(set.json.rateLimit).toEqual({ ratePerSecond: 1, burst: 1, maxConcurrent: null, endpoints: ['messages', 'calloutList', 'calloutDelete'], retryAfter: 'date', status: 429 });
+		const set = await control(sim, 'PUT', '/config', {
+			rateLimit: { ratePerSecond: 1, burst: 1, retryAfter: 'date' },
+		});
+		expect(set.json.rateLimit).toEqual({
+			ratePerSecond: 1,
+			burst: 1,
+			maxConcurrent: null,
+			endpoints: ['messages', 'calloutList', 'calloutDelete'],
+			retryAfter: 'date',
+			status: 429,
+		});
 		const bad = await control(sim, 'PUT', '/config', { rateLimit: { status: 418 } });
 		expect(bad.status).toBe(400);
 		expect(bad.json.error).toMatch(/rateLimit\.status/);
@@ -183,12 +242,37 @@ describe('the throttling switch over HTTP', () => {
 
 test('the CLI sets the limit from its options', async () => {
 	const cli = path.join(__dirname, '../../simulator/cli.js');
-	const args = ['--port', '0', '--secondary-port', '0', '--rate', '5', '--burst', '2', '--retry-after', 'date', '--max-concurrent', '3', '--throttle-status', '503'];
+	const args = [
+		'--port',
+		'0',
+		'--secondary-port',
+		'0',
+		'--rate',
+		'5',
+		'--burst',
+		'2',
+		'--retry-after',
+		'date',
+		'--max-concurrent',
+		'3',
+		'--throttle-status',
+		'503',
+	];
 	const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 	try {
-		const { value: line } = await readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]().next();
+		const { value: line } = await readline
+			.createInterface({ input: child.stdout })
+			[Symbol.asyncIterator]()
+			.next();
 		const { url, rateLimit } = JSON.parse(line);
-		expect(rateLimit).toEqual({ ratePerSecond: 5, burst: 2, maxConcurrent: 3, endpoints: ['messages', 'calloutList', 'calloutDelete'], retryAfter: 'date', status: 503 });
+		expect(rateLimit).toEqual({
+			ratePerSecond: 5,
+			burst: 2,
+			maxConcurrent: 3,
+			endpoints: ['messages', 'calloutList', 'calloutDelete'],
+			retryAfter: 'date',
+			status: 503,
+		});
 		expect((await call(`${url}/_sim/state`)).json.config.rateLimit.status).toBe(503);
 	} finally {
 		await new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM'));

@@ -24,26 +24,44 @@ export interface DeleteInput {
 }
 
 /** Refuses, before any request, a URI whose host is not one of the credential's Concur hosts. */
-export function prepareDelete(ctx: IExecuteFunctions, client: ConcurClient, itemIndex: number): DeleteInput {
+export function prepareDelete(
+	ctx: IExecuteFunctions,
+	client: ConcurClient,
+	itemIndex: number,
+): DeleteInput {
 	const value: unknown = ctx.getNodeParameter('notification', itemIndex, '');
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!text) {
-		throw new NodeOperationError(ctx.getNode(), `Notification URI or ID is empty or not text (item ${itemIndex})`, {
-			itemIndex,
-			description: 'Map the "uri" field of a failed notification, e.g. {{ $json.uri }}.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Notification URI or ID is empty or not text (item ${itemIndex})`,
+			{
+				itemIndex,
+				description: 'Map the "uri" field of a failed notification, e.g. {{ $json.uri }}.',
+			},
+		);
 	}
 	if (!/^https?:\/\//i.test(text)) return { id: text, url: calloutItemPath(text) };
 	if (!client.isConcurUrl(text)) {
-		throw new NodeOperationError(ctx.getNode(), `Refused to delete ${text.slice(0, 120)}: its host is not one of this credential's Concur hosts (item ${itemIndex})`, {
-			itemIndex,
-			description: 'Only notifications on the credential\'s Concur hosts are deleted, so the token is never sent elsewhere. Check the URI, or the credential\'s data centre.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Refused to delete ${text.slice(0, 120)}: its host is not one of this credential's Concur hosts (item ${itemIndex})`,
+			{
+				itemIndex,
+				description:
+					"Only notifications on the credential's Concur hosts are deleted, so the token is never sent elsewhere. Check the URI, or the credential's data centre.",
+			},
+		);
 	}
 	return { id: lastSegment(text), url: text };
 }
 
-export async function deleteFailedNotification(client: ConcurClient, input: DeleteInput, retry: RetryOptions, itemIndex: number): Promise<IDataObject> {
+export async function deleteFailedNotification(
+	client: ConcurClient,
+	input: DeleteInput,
+	retry: RetryOptions,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const response = await client.request({ method: 'DELETE', url: input.url }, retry, {
 		itemIndex,
 		action: 'Deleting the failed notification',

@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { calloutListPath, oldestFirst, parseCalloutNotifications, type CalloutNotification } from '../../shared/calloutNotifications';
+import {
+	calloutListPath,
+	oldestFirst,
+	parseCalloutNotifications,
+	type CalloutNotification,
+} from '../../shared/calloutNotifications';
 import type { ConcurClient, RetryOptions } from '../../shared/transport';
 
 const show = { resource: ['failedNotification'], operation: ['getAll'] };
 
-export const responseFormatProperty = (displayOptions?: INodeProperties['displayOptions']): INodeProperties => ({
+export const responseFormatProperty = (
+	displayOptions?: INodeProperties['displayOptions'],
+): INodeProperties => ({
 	displayName: 'Response Format',
 	name: 'responseFormat',
 	type: 'options',
@@ -41,7 +48,8 @@ export const getManyFields: INodeProperties[] = [
 		name: 'simplify',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to return only the normalized fields instead of also the notification as Concur sent it',
+		description:
+			'Whether to return only the normalized fields instead of also the notification as Concur sent it',
 		displayOptions: { show },
 	},
 	responseFormatProperty({ show }),
@@ -72,16 +80,27 @@ export async function fetchFailedNotifications(
 	);
 	const list = parseCalloutNotifications(response.body);
 	if ('problem' in list) {
-		throw client.formatError(`Concur's failed-notification list could not be read: ${list.problem}`, response.correlationId, itemIndex);
+		throw client.formatError(
+			`Concur's failed-notification list could not be read: ${list.problem}`,
+			response.correlationId,
+			itemIndex,
+		);
 	}
 	return oldestFirst(list.notifications);
 }
 
-export async function getManyFailedNotifications(ctx: IExecuteFunctions, client: ConcurClient, retry: RetryOptions, itemIndex: number): Promise<IDataObject[]> {
+export async function getManyFailedNotifications(
+	ctx: IExecuteFunctions,
+	client: ConcurClient,
+	retry: RetryOptions,
+	itemIndex: number,
+): Promise<IDataObject[]> {
 	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 	const simplify = ctx.getNodeParameter('simplify', itemIndex, true) as boolean;
 	const format = ctx.getNodeParameter('responseFormat', itemIndex, 'xml') as ResponseFormat;
 	const notifications = await fetchFailedNotifications(client, format, retry, itemIndex);
-	return notifications.slice(0, limit).map(({ raw, ...normalized }) => (simplify ? normalized : { ...normalized, raw }));
+	return notifications
+		.slice(0, limit)
+		.map(({ raw, ...normalized }) => (simplify ? normalized : { ...normalized, raw }));
 }

@@ -44,7 +44,8 @@ export const sendMessageFields: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'e.g. https://www.example.com/trips/123',
-		description: 'The HTTPS link the template shows. Its domain must be on the list SAP Concur approved for your app.',
+		description:
+			'The HTTPS link the template shows. Its domain must be on the list SAP Concur approved for your app.',
 		displayOptions: { show },
 	},
 	{
@@ -54,15 +55,28 @@ export const sendMessageFields: INodeProperties[] = [
 		placeholder: 'Add Context Field',
 		default: {},
 		typeOptions: { multipleValues: true },
-		description: 'More values for templates that take them, sent beside the URL in the message context',
+		description:
+			'More values for templates that take them, sent beside the URL in the message context',
 		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Field',
 				name: 'field',
 				values: [
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. destination' },
-					{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. Lisbon' },
+					{
+						displayName: 'Name',
+						name: 'name',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. destination',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Lisbon',
+					},
 				],
 			},
 		],
@@ -84,15 +98,25 @@ export function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): Messa
 		const value: unknown = ctx.getNodeParameter(name, itemIndex, '');
 		if (typeof value === 'number') return String(value);
 		if (typeof value !== 'string') {
-			fail(`${label} must be text, but the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`} (item ${itemIndex})`, `Change the "${label}" expression so it gives a single text value, e.g. {{ $json.${name} }}.`);
+			fail(
+				`${label} must be text, but the expression gave ${Array.isArray(value) ? 'a list' : `a ${typeof value}`} (item ${itemIndex})`,
+				`Change the "${label}" expression so it gives a single text value, e.g. {{ $json.${name} }}.`,
+			);
 		}
 		const trimmed = (value as string).trim();
-		if (!trimmed) fail(`${label} is empty (item ${itemIndex})`, `Fill in "${label}" or map it from the input with an expression.`);
+		if (!trimmed)
+			fail(
+				`${label} is empty (item ${itemIndex})`,
+				`Fill in "${label}" or map it from the input with an expression.`,
+			);
 		return trimmed;
 	};
 	const userId = text('userId', 'User ID');
 	if (!UUID.test(userId)) {
-		fail(`User ID "${userId.slice(0, 60)}" is not a Concur user UUID (item ${itemIndex})`, 'Use the user\'s Concur UUID, e.g. 0E6BD8D8-A020-43C6-BBEC-B67A7021FF1C.');
+		fail(
+			`User ID "${userId.slice(0, 60)}" is not a Concur user UUID (item ${itemIndex})`,
+			"Use the user's Concur UUID, e.g. 0E6BD8D8-A020-43C6-BBEC-B67A7021FF1C.",
+		);
 	}
 	const sessionId = text('sessionId', 'Session ID');
 	const templateId = text('templateId', 'Template ID');
@@ -104,19 +128,38 @@ export function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): Messa
 		parsed = undefined;
 	}
 	if (!parsed || parsed.protocol !== 'https:' || !parsed.hostname.includes('.')) {
-		fail(`Context URL "${url.slice(0, 100)}" is not a valid https URL (item ${itemIndex})`, 'Use a full https link on a domain SAP Concur approved, e.g. https://www.example.com/trips/123.');
+		fail(
+			`Context URL "${url.slice(0, 100)}" is not a valid https URL (item ${itemIndex})`,
+			'Use a full https link on a domain SAP Concur approved, e.g. https://www.example.com/trips/123.',
+		);
 	}
-	const extra = ctx.getNodeParameter('additionalContext.field', itemIndex, []) as Array<{ name: string; value: string }>;
+	const extra = ctx.getNodeParameter('additionalContext.field', itemIndex, []) as Array<{
+		name: string;
+		value: string;
+	}>;
 	const context: IDataObject = { url };
 	for (const { name, value } of extra) {
-		if (!name?.trim()) fail(`An additional context field has no name (item ${itemIndex})`, 'Give every additional context field a name, or remove it.');
-		if (name.trim() === 'url') fail(`The additional context field "url" would replace the Context URL (item ${itemIndex})`, 'Use the Context URL field for the URL.');
+		if (!name?.trim())
+			fail(
+				`An additional context field has no name (item ${itemIndex})`,
+				'Give every additional context field a name, or remove it.',
+			);
+		if (name.trim() === 'url')
+			fail(
+				`The additional context field "url" would replace the Context URL (item ${itemIndex})`,
+				'Use the Context URL field for the URL.',
+			);
 		context[name.trim()] = value;
 	}
 	return { userId, body: { sessionId, templateId, context } };
 }
 
-export async function sendMessage(client: ConcurClient, input: MessageInput, settings: RequestSettings, itemIndex: number): Promise<IDataObject> {
+export async function sendMessage(
+	client: ConcurClient,
+	input: MessageInput,
+	settings: RequestSettings,
+	itemIndex: number,
+): Promise<IDataObject> {
 	const response = await client.request(
 		{
 			method: 'POST',
@@ -126,7 +169,12 @@ export async function sendMessage(client: ConcurClient, input: MessageInput, set
 			json: true,
 		},
 		settings,
-		{ itemIndex, action: 'Sending the message', notFound: 'Concur does not know this user. Check that User ID is the Concur user UUID of an active user.' },
+		{
+			itemIndex,
+			action: 'Sending the message',
+			notFound:
+				'Concur does not know this user. Check that User ID is the Concur user UUID of an active user.',
+		},
 	);
 	return {
 		sent: true,
