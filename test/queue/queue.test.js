@@ -63,6 +63,7 @@ async function bursts(label, rounds) {
 	for (let round = 0; round < rounds; round++) {
 		await expireAccessTokens();
 		await Promise.all(Array.from({ length: AT_ONCE }, () => scenario.execute()));
+		await scenario.settled();
 	}
 	return await scenario.outcome();
 }
@@ -89,6 +90,7 @@ describe.each(rotations)('%s', (rotationLabel, rotation) => {
 		for (let n = 0; n < SEQUENTIAL; n++) {
 			await expireAccessTokens();
 			await scenario.execute();
+			await scenario.settled();
 		}
 		check(`sequential, ${rotationLabel}`, await scenario.outcome(), SEQUENTIAL);
 	});
