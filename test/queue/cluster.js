@@ -240,6 +240,37 @@ async function startCluster() {
 					throw new Error(`${method} ${route}: ${response.statusCode} ${text}`);
 				return text ? JSON.parse(text) : undefined;
 			},
+			/**
+			 * A workflow's executions as n8n's database holds them. Not n8n's API: it leaves out the
+			 * executions main still counts as running, and main learns that a worker finished one from
+			 * a Redis pub/sub message, which is not redelivered when missed.
+			 */
+			executions(workflowId) {
+				if (!/^\w+$/.test(workflowId)) throw new Error(`not a workflow id: ${workflowId}`);
+				const sql = `SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`;
+				const out = postgres('psql', [
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(pgPort),
+					'-U',
+					'postgres',
+					'-d',
+					DATABASE,
+					'-At',
+					'-F',
+					' ',
+					'-c',
+					sql,
+				]);
+				return out
+					.split('\n')
+					.filter(Boolean)
+					.map((line) => {
+						const [id, status] = line.split(' ');
+						return { id, status };
+					});
+			},
 			/** Execution id → the worker that ran it, from the workers' logs ("Worker started execution 12 (job 3)"). */
 			executionsByWorker() {
 				const ranOn = new Map();

@@ -3,7 +3,7 @@
 // through the webhook, and what they did, read from n8n's executions and the simulator's counters.
 // The webhook answers on receipt: in queue mode a "last node" answer travels from the worker to
 // main as a Redis pub/sub message, which is not redelivered (a CI run once waited 300 s for one that
-// never came). Whether an execution finished is read from n8n's database instead.
+// never came). Whether an execution finished is read from n8n's database (cluster.executions).
 const { randomUUID } = require('node:crypto');
 const { setTimeout: pause } = require('node:timers/promises');
 const { request } = require('undici');
@@ -81,16 +81,7 @@ function notifyWorkflow(name, path, credentials) {
 async function finishedExecutions(cluster, workflowId, count) {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
-		const all = [];
-		let cursor = '';
-		do {
-			const page = await cluster.api(
-				'GET',
-				`/executions?workflowId=${workflowId}&limit=250${cursor && `&cursor=${cursor}`}`,
-			);
-			all.push(...page.data);
-			cursor = page.nextCursor ?? '';
-		} while (cursor);
+		const all = cluster.executions(workflowId);
 		const unfinished = all.filter((e) => ['new', 'running', 'waiting'].includes(e.status));
 		if (all.length >= count && unfinished.length === 0) return all;
 		if (Date.now() > deadline) {
