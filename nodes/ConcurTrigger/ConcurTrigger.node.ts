@@ -7,12 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import {
-	fetchFailedNotifications,
-	responseFormatProperty,
-	type ResponseFormat,
-} from '../ConcurNotify/operations/getManyFailedNotifications';
-import { ConcurClient, CREDENTIAL_NAME, DEFAULT_RETRY } from '../shared/transport';
+import { fetchFailedNotifications, type ResponseFormat } from '../shared/calloutApi';
+import { responseFormatProperty } from '../shared/descriptions';
+import { DEFAULT_RETRY } from '../shared/retryPolicy';
+import { ConcurClient, CREDENTIAL_NAME } from '../shared/transport';
 import { planPoll, type EmittedState } from './emittedState';
 import { acknowledge, retryDeletes } from './acknowledge';
 
@@ -128,7 +126,7 @@ export class ConcurTrigger implements INodeType {
 						description:
 							'Acknowledge = None: emit a notification again if it is still in the queue this long after it was emitted, so a failed run or an n8n crash is not a silent loss. Keep it longer than the workflow takes to delete what it handled. 0 turns this off.',
 					},
-					{ ...responseFormatProperty(), displayOptions: undefined },
+					responseFormatProperty,
 				],
 			},
 		],
