@@ -190,10 +190,9 @@ export class SapConcurApi implements ICredentialType {
 	}
 
 	/**
-	 * Sends the token only to this credential's Concur hosts, never through a redirect, and gives
-	 * relative requests the host the token lives on. A property, not a method: n8n sends the editor
-	 * only a credential's own properties, and the HTTP Request node lists a predefined credential
-	 * type only when the editor sees its `authenticate`.
+	 * The token only to this credential's Concur hosts (see authenticateRequest). A property, not a
+	 * method: n8n sends the editor only a credential's own properties, and the HTTP Request node
+	 * lists a predefined credential type only when the editor sees its `authenticate`.
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
