@@ -36,7 +36,7 @@ export const CREDENTIAL_NAME = 'sapConcurApi';
 const MAX_SIBLING_WAITS = 3;
 
 /** How many requests a run may have in flight; whether the first goes alone is the client's to decide. */
-export type Parallelism = Omit<ThrottleSettings, 'firstRequestAlone'>;
+type Parallelism = Omit<ThrottleSettings, 'firstRequestAlone'>;
 
 /** One request at a time, for callers that send one after another (the trigger, Get Many). */
 const ONE_AT_A_TIME: Parallelism = { parallel: 1, maxParallel: 1 };
