@@ -20,6 +20,8 @@ import { acknowledge, retryDeletes } from './acknowledge';
  */
 const RE_EMIT_AFTER_HOURS = 1;
 
+const MAX_ITEMS_PER_POLL = 100;
+
 export class ConcurTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Concur Trigger',
@@ -113,7 +115,7 @@ export class ConcurTrigger implements INodeType {
 						name: 'maxItems',
 						type: 'number',
 						typeOptions: { minValue: 1 },
-						default: 100,
+						default: MAX_ITEMS_PER_POLL,
 						description:
 							'The most notifications one execution gets; the rest come with the next polls, oldest first',
 					},
@@ -173,7 +175,7 @@ export class ConcurTrigger implements INodeType {
 		const plan = planPoll(state, queue, candidates, {
 			startWith,
 			acknowledge: acknowledgeMode,
-			maxItems: options.maxItems ?? 100,
+			maxItems: options.maxItems ?? MAX_ITEMS_PER_POLL,
 			reEmitAfterMs: (options.reEmitAfterHours ?? RE_EMIT_AFTER_HOURS) * 3_600_000,
 			now: Date.now(),
 		});
