@@ -8,26 +8,15 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { obtainCompanyToken } from '../nodes/shared/companyToken';
-import {
-	DATA_CENTERS,
-	apiOrigin,
-	calloutOrigin,
-	isTrustedUrl,
-	toOrigin,
-	trustedOrigins,
-} from '../nodes/shared/concurHosts';
+import { authenticateRequest } from '../nodes/shared/authenticateRequest';
+import { CALLOUT_LIST_PATH } from '../nodes/shared/calloutApi';
+import { DATA_CENTERS } from '../nodes/shared/concurHosts';
+import { obtainAccessToken } from '../nodes/shared/token';
 
-const CALLOUT_PATH = '/api/platform/notifications/';
-
-/** The HTTP Request node sends request-library options: the target is `uri`, redirects are `followRedirect`. */
-type LegacyRequestOptions = IHttpRequestOptions & {
-	uri?: string;
-	followRedirect?: boolean;
-	followAllRedirects?: boolean;
-};
-
-const show = (...authentication: string[]) => ({ displayOptions: { show: { authentication } } });
+/** Shows a field only for the given authentication types. */
+const forAuthentication = (...authentication: string[]) => ({
+	displayOptions: { show: { authentication } },
+});
 
 /** Filled by preAuthentication and saved by n8n; never shown in the editor. */
 const hiddenSecret = (name: string): INodeProperties => ({
@@ -91,7 +80,7 @@ export class SapConcurApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 0a1b2c3d-...',
-			...show('companyRequestToken', 'refreshToken', 'clientCredentials'),
+			...forAuthentication('companyRequestToken', 'refreshToken', 'clientCredentials'),
 		},
 		{
 			displayName: 'Client Secret',
@@ -100,7 +89,7 @@ export class SapConcurApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			...show('companyRequestToken', 'refreshToken', 'clientCredentials'),
+			...forAuthentication('companyRequestToken', 'refreshToken', 'clientCredentials'),
 		},
 		{
 			displayName: 'Company UUID',
@@ -110,7 +99,7 @@ export class SapConcurApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. 6d9c1b8e-3f0a-4c2e-9a55-2b7f0c1d4e6a',
 			description: "Shown in Concur's Company Request Token admin page",
-			...show('companyRequestToken'),
+			...forAuthentication('companyRequestToken'),
 		},
 		{
 			displayName: 'Company Request Token',
@@ -121,7 +110,7 @@ export class SapConcurApi implements ICredentialType {
 			required: true,
 			description:
 				'Valid for 24 hours and usable once. The credential exchanges it for a refresh token on first use; paste a new one only when asked to.',
-			...show('companyRequestToken'),
+			...forAuthentication('companyRequestToken'),
 		},
 		{
 			displayName: 'Refresh Token',
@@ -130,7 +119,7 @@ export class SapConcurApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			...show('refreshToken'),
+			...forAuthentication('refreshToken'),
 		},
 		{
 			displayName: 'Access Token',
@@ -140,7 +129,7 @@ export class SapConcurApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: 'A company JWT or a legacy OAuth token. When it expires, paste a new one.',
-			...show('accessToken'),
+			...forAuthentication('accessToken'),
 		},
 		{
 			displayName: 'Data Centre',
@@ -197,48 +186,22 @@ export class SapConcurApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		return await obtainCompanyToken(this.helpers, credentials);
+		return await obtainAccessToken(this.helpers, credentials);
 	}
 
 	/**
-	 * Sends the token only to this credential's Concur hosts, never through a redirect, and gives
-	 * relative requests the host the token lives on. A property, not a method: n8n sends the editor
-	 * only a credential's own properties, and the HTTP Request node lists a predefined credential
-	 * type only when the editor sees its `authenticate`.
+	 * The token only to this credential's Concur hosts (see authenticateRequest). A property, not a
+	 * method: n8n sends the editor only a credential's own properties, and the HTTP Request node
+	 * lists a predefined credential type only when the editor sees its `authenticate`.
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
-		const isCallout = (path: string) => path.includes(CALLOUT_PATH);
-		const { uri } = requestOptions as LegacyRequestOptions;
-		const url = requestOptions.url ?? uri ?? '';
-		const absolute = /^https?:\/\//i.test(url);
-		const baseURL =
-			requestOptions.baseURL ||
-			(absolute ? undefined : isCallout(url) ? calloutOrigin(credentials) : apiOrigin(credentials));
-		const target = absolute ? url : `${toOrigin(baseURL ?? '')}${url}`;
-		if (!isTrustedUrl(credentials, target)) {
-			throw new Error(
-				`Refused to send the SAP Concur token to ${toOrigin(target) || target}: it is not one of this credential's Concur hosts (${[...trustedOrigins(credentials)].join(', ')}). Use a URL from Concur, or change the credential's data centre.`,
-			);
-		}
-		const scheme = isCallout(target) ? String(credentials.calloutAuthScheme || 'Bearer') : 'Bearer';
-		const authenticated: LegacyRequestOptions = {
-			...requestOptions,
-			baseURL,
-			disableFollowRedirect: true,
-			headers: { ...requestOptions.headers, Authorization: `${scheme} ${credentials.accessToken}` },
-		};
-		// The HTTP Request node's request options follow redirects, and n8n would carry the token along.
-		if (uri !== undefined)
-			Object.assign(authenticated, { followRedirect: false, followAllRedirects: false });
-		return authenticated;
-	};
+	): Promise<IHttpRequestOptions> => authenticateRequest(credentials, requestOptions);
 
 	test: ICredentialTestRequest = {
 		request: {
-			url: '/api/platform/notifications/v1.0/notification',
+			url: CALLOUT_LIST_PATH,
 			qs: { status: 'FAILED' },
 			headers: { Accept: 'application/json' },
 		},

@@ -7,12 +7,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import {
-	fetchFailedNotifications,
-	responseFormatProperty,
-	type ResponseFormat,
-} from '../ConcurNotify/operations/getManyFailedNotifications';
-import { ConcurClient, CREDENTIAL_NAME, DEFAULT_RETRY } from '../shared/transport';
+import { fetchFailedNotifications, type ResponseFormat } from '../shared/calloutApi';
+import { responseFormatProperty } from '../shared/descriptions';
+import { DEFAULT_RETRY } from '../shared/retryPolicy';
+import { ConcurClient, CREDENTIAL_NAME } from '../shared/transport';
 import { planPoll, type EmittedState } from './emittedState';
 import { acknowledge, retryDeletes } from './acknowledge';
 
@@ -21,6 +19,8 @@ import { acknowledge, retryDeletes } from './acknowledge';
  * retries), short enough that a notification lost to an n8n crash comes back within the hour.
  */
 const RE_EMIT_AFTER_HOURS = 1;
+
+const MAX_ITEMS_PER_POLL = 100;
 
 export class ConcurTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -115,7 +115,7 @@ export class ConcurTrigger implements INodeType {
 						name: 'maxItems',
 						type: 'number',
 						typeOptions: { minValue: 1 },
-						default: 100,
+						default: MAX_ITEMS_PER_POLL,
 						description:
 							'The most notifications one execution gets; the rest come with the next polls, oldest first',
 					},
@@ -128,7 +128,7 @@ export class ConcurTrigger implements INodeType {
 						description:
 							'Acknowledge = None: emit a notification again if it is still in the queue this long after it was emitted, so a failed run or an n8n crash is not a silent loss. Keep it longer than the workflow takes to delete what it handled. 0 turns this off.',
 					},
-					{ ...responseFormatProperty(), displayOptions: undefined },
+					responseFormatProperty,
 				],
 			},
 		],
@@ -175,7 +175,7 @@ export class ConcurTrigger implements INodeType {
 		const plan = planPoll(state, queue, candidates, {
 			startWith,
 			acknowledge: acknowledgeMode,
-			maxItems: options.maxItems ?? 100,
+			maxItems: options.maxItems ?? MAX_ITEMS_PER_POLL,
 			reEmitAfterMs: (options.reEmitAfterHours ?? RE_EMIT_AFTER_HOURS) * 3_600_000,
 			now: Date.now(),
 		});

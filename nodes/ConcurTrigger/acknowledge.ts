@@ -1,7 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { deleteNotification, notificationAt, type NotificationTarget } from '../shared/calloutApi';
 import type { CalloutNotification } from '../shared/calloutNotifications';
-import { DEFAULT_RETRY, type ConcurClient } from '../shared/transport';
+import { DEFAULT_RETRY } from '../shared/retryPolicy';
+import type { ConcurClient } from '../shared/transport';
 
 /**
  * "Delete When Emitted": deletes each notification before it is emitted (at-most-once). A failed
@@ -14,7 +16,8 @@ export async function acknowledge(
 ): Promise<IDataObject[]> {
 	const results: IDataObject[] = [];
 	for (const notification of due) {
-		if (!client.isConcurUrl(notification.uri)) {
+		const target = notificationAt(client, notification.uri);
+		if (!target) {
 			results.push({
 				...notification,
 				acknowledged: false,
@@ -22,7 +25,7 @@ export async function acknowledge(
 			});
 			continue;
 		}
-		const error = await deleteNotification(client, notification);
+		const error = await deleteOrExplain(client, target);
 		results.push(
 			error === undefined
 				? { ...notification, acknowledged: true }
@@ -42,22 +45,26 @@ export async function retryDeletes(
 	pending: CalloutNotification[],
 ): Promise<Record<string, string>> {
 	const failures: Record<string, string> = {};
-	for (const notification of pending.filter((n) => client.isConcurUrl(n.uri))) {
-		const error = await deleteNotification(client, notification);
+	for (const notification of pending) {
+		// One off the credential's Concur hosts was reported when emitted; it is never sent the token.
+		const target = notificationAt(client, notification.uri);
+		if (!target) continue;
+		const error = await deleteOrExplain(client, target);
 		if (error !== undefined) failures[notification.id] = error;
 	}
 	return failures;
 }
 
-/** Deletes one notification; a 404 means it is already gone (an overlapping poll's retry deleted it). */
-async function deleteNotification(
+/**
+ * Deletes one notification; returns why that failed, if it did. A 404 means it is already gone (an
+ * overlapping poll's retry deleted it).
+ */
+async function deleteOrExplain(
 	client: ConcurClient,
-	notification: CalloutNotification,
+	target: NotificationTarget,
 ): Promise<string | undefined> {
 	try {
-		await client.request({ method: 'DELETE', url: notification.uri }, DEFAULT_RETRY, {
-			action: 'Deleting the failed notification',
-		});
+		await deleteNotification(client, target, DEFAULT_RETRY);
 		return undefined;
 	} catch (error) {
 		return (error as { httpCode?: string }).httpCode === '404'

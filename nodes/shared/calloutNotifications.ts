@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseXml } from './xml';
+import { isObject, parseXmlOrJson } from './responseBody';
 
 /** A FAILED callout notification, the same for Concur Notify's Get Many and the trigger. */
 export interface CalloutNotification extends IDataObject {
@@ -18,15 +18,6 @@ export interface CalloutNotification extends IDataObject {
 	raw: IDataObject;
 }
 
-const LIST_PATH = '/api/platform/notifications/v1.0/notification';
-
-export const calloutListPath = LIST_PATH;
-
-export const calloutItemPath = (id: string) => `${LIST_PATH}/${encodeURIComponent(id)}`;
-
-const isObject = (value: unknown): value is IDataObject =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
-
 export type CalloutList = { notifications: CalloutNotification[] } | { problem: string };
 
 /**
@@ -37,14 +28,7 @@ export type CalloutList = { notifications: CalloutNotification[] } | { problem: 
 export function parseCalloutNotifications(body: unknown): CalloutList {
 	try {
 		const text = typeof body === 'string' ? body.trim() : undefined;
-		const data =
-			text === undefined
-				? body
-				: text.startsWith('<')
-					? parseXml(text)
-					: text
-						? JSON.parse(text)
-						: [];
+		const data = text === undefined ? body : text ? parseXmlOrJson(text) : [];
 		const entries = entriesOf(data);
 		return typeof entries === 'string'
 			? { problem: entries }

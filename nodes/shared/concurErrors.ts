@@ -1,6 +1,6 @@
-import type { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { parseXml } from './xml';
+import { isObject, looksLikeXml, parseXmlOrJson } from './responseBody';
 
 /** What a Concur error body says, whichever of its documented shapes it came in. */
 export interface ConcurErrorDetails {
@@ -17,11 +17,6 @@ export interface ConcurErrorDetails {
 export const BODY_LIMIT = 1000;
 /** A message's summary of a page or text: its title or first words. */
 const SUMMARY_LIMIT = 100;
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const text = (value: unknown): string | undefined =>
 	typeof value === 'string' && value.trim()
@@ -71,12 +66,12 @@ export function parseConcurError(body: unknown, status?: number): ConcurErrorDet
 		return { ...details, message: summary(`an HTML page: ${pageSummary(trimmed)}`) };
 	let data: unknown;
 	try {
-		data = trimmed.startsWith('<') ? parseXml(trimmed) : JSON.parse(trimmed);
+		data = parseXmlOrJson(trimmed);
 	} catch {
 		return {
 			...details,
 			message: summary(
-				trimmed.startsWith('<')
+				looksLikeXml(trimmed)
 					? `a document this node cannot read: ${pageSummary(trimmed)}`
 					: words(trimmed),
 			),
@@ -100,7 +95,7 @@ function fromData(data: unknown): ConcurErrorDetails {
 
 	const messages: string[] = [];
 	let code = text(data.errorCode);
-	const collect = (entry: Json) => {
+	const collect = (entry: IDataObject) => {
 		const message = text(entry.errorMessage) ?? text(entry.message);
 		if (message && !messages.includes(message)) messages.push(message);
 		code ??= text(entry.errorCode);

@@ -1,3 +1,28 @@
+export interface RetryOptions {
+	/** Attempts in all, the first included. */
+	maxAttempts: number;
+	timeoutMs: number;
+	/** Whether 500/502/504 and timeouts, after which Concur may have acted, are repeated too. */
+	retryAmbiguous: boolean;
+	/**
+	 * How long a throttled request (429, 503) keeps being retried, from its first attempt. A throttled
+	 * request was not processed, so only time limits it; 0 counts it against `maxAttempts` instead.
+	 */
+	throttleBudgetMs: number;
+}
+
+/** Concur Notify's options default to these too; n8n's lint wants a plain name or literal there. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** For one request at a time (a trigger poll, its acknowledgements): throttles count as attempts too. */
+export const DEFAULT_RETRY: RetryOptions = {
+	maxAttempts: DEFAULT_MAX_ATTEMPTS,
+	timeoutMs: DEFAULT_TIMEOUT_SECONDS * 1000,
+	retryAmbiguous: false,
+	throttleBudgetMs: 0,
+};
+
 /** How a failed attempt may be repeated. */
 export type Verdict =
 	/** Concur is limiting the rate (429, 503) and did not act on the request. */

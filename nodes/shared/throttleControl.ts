@@ -18,7 +18,7 @@ export interface ThrottleSettings {
 	parallel: number | 'auto';
 	maxParallel: number;
 	/** Whether the first request goes alone, so that a run without a token fetches exactly one. */
-	firstAlone: boolean;
+	firstRequestAlone: boolean;
 }
 
 export const AUTO_START_PARALLEL = 4;
@@ -67,7 +67,7 @@ export class ThrottleControl {
 		this.target = this.adaptive
 			? AUTO_START_PARALLEL
 			: Math.min(settings.parallel as number, settings.maxParallel);
-		this.limit = settings.firstAlone ? 1 : this.target;
+		this.limit = settings.firstRequestAlone ? 1 : this.target;
 	}
 
 	/** How long a request that wants to start now must wait (0: it may start). */

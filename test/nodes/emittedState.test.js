@@ -88,3 +88,57 @@ test('re-emissions share Max Items per Poll with new notifications, oldest first
 	const state = { started: true, emitted: { b: [T0, T0, 1] } };
 	expect(ids(plan(state, { now: T0 + HOUR, maxItems: 2 }).due)).toEqual(['a', 'b']);
 });
+
+// [case, saved state, queued ids, ids passing the filters, rules, due ids, ids remembered after]
+test.each([
+	['first poll, Start With all', {}, 'abc', 'abc', {}, 'abc', 'abc'],
+	['first poll, Start With only new', {}, 'abc', 'abc', { startWith: 'new' }, '', 'abc'],
+	[
+		'only new, later: what arrived since',
+		{ started: true, emitted: { a: [T0, T0, 0] } },
+		'ab',
+		'ab',
+		{ startWith: 'new' },
+		'b',
+		'ab',
+	],
+	['filters: only the candidates are emitted and remembered', {}, 'abc', 'b', {}, 'b', 'b'],
+	[
+		'Max Items per Poll caps what is emitted, oldest first',
+		{},
+		'abc',
+		'abc',
+		{ maxItems: 2 },
+		'ab',
+		'ab',
+	],
+	[
+		'ids no longer queued are forgotten',
+		{ started: true, emitted: { x: [T0, T0, 1], a: [T0, T0, 1] } },
+		'ab',
+		'ab',
+		{},
+		'b',
+		'ab',
+	],
+	[
+		'already emitted within the window: nothing',
+		{ started: true, emitted: { a: [T0, T0, 1] } },
+		'a',
+		'a',
+		{},
+		'',
+		'a',
+	],
+])('%s', (_, state, queued, passing, overrides, due, remembered) => {
+	const list = (letters) => [...letters].map(notification);
+	const result = planPoll(
+		state,
+		list(queued),
+		list(passing),
+		rules({ now: T0 + MINUTE, ...overrides }),
+	);
+	expect(ids(result.due).join('')).toBe(due);
+	expect(Object.keys(result.next.emitted).sort().join('')).toBe(remembered);
+	expect(result.next.started).toBe(true);
+});

@@ -6,8 +6,8 @@ const {
 } = require('../../dist/nodes/shared/throttleControl');
 
 const noJitter = () => 0;
-const auto = (firstAlone = false) =>
-	new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstAlone }, noJitter);
+const auto = (firstRequestAlone = false) =>
+	new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstRequestAlone }, noJitter);
 
 /** Completes `count` requests of `latency` ms each, one round trip after another, from `now`. */
 function succeedRounds(control, now, rounds, latency = 50) {
@@ -54,7 +54,7 @@ describe('how many requests may be in flight', () => {
 
 	test('a fixed number stays fixed, throttled or not', () => {
 		const control = new ThrottleControl(
-			{ parallel: 10, maxParallel: 50, firstAlone: false },
+			{ parallel: 10, maxParallel: 50, firstRequestAlone: false },
 			noJitter,
 		);
 		let now = succeedRounds(control, 0, 3);
@@ -78,11 +78,11 @@ describe('the pause every sender shares after a throttle', () => {
 		['no Retry-After', undefined],
 	])('%s still pauses for the jittered minimum, never a burst', (_, retryAfter) => {
 		const early = new ThrottleControl(
-			{ parallel: 'auto', maxParallel: 50, firstAlone: false },
+			{ parallel: 'auto', maxParallel: 50, firstRequestAlone: false },
 			() => 0,
 		);
 		const late = new ThrottleControl(
-			{ parallel: 'auto', maxParallel: 50, firstAlone: false },
+			{ parallel: 'auto', maxParallel: 50, firstRequestAlone: false },
 			() => 0.999,
 		);
 		early.throttled(0, 0, retryAfter);

@@ -32,7 +32,7 @@ async function finishAll(log, run) {
 
 test('a fixed number of slots: at most that many run, items start in input order, outcomes come back in order', async () => {
 	const { log, task } = recorder();
-	const slots = new SendScheduler({ parallel: 3, maxParallel: 50, firstAlone: false });
+	const slots = new SendScheduler({ parallel: 3, maxParallel: 50, firstRequestAlone: false });
 	const outcomes = await finishAll(log, runPool(10, slots, 50, task, false));
 	expect(log.peak).toBe(3);
 	expect(log.started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -41,7 +41,7 @@ test('a fixed number of slots: at most that many run, items start in input order
 
 test('the first item goes alone when the token must be fetched, then the others follow', async () => {
 	const { log, task } = recorder();
-	const slots = new SendScheduler({ parallel: 5, maxParallel: 50, firstAlone: true });
+	const slots = new SendScheduler({ parallel: 5, maxParallel: 50, firstRequestAlone: true });
 	const run = runPool(6, slots, 50, task, false);
 	await tick();
 	expect(log.started).toEqual([0]);
@@ -56,7 +56,7 @@ test('the first item goes alone when the token must be fetched, then the others 
 test('after a failure with stop on failure, no new item starts and the rest are skipped', async () => {
 	const { log, task } = recorder();
 	log.failAt = 1;
-	const slots = new SendScheduler({ parallel: 2, maxParallel: 50, firstAlone: false });
+	const slots = new SendScheduler({ parallel: 2, maxParallel: 50, firstRequestAlone: false });
 	const outcomes = await finishAll(log, runPool(6, slots, 50, task, true));
 	expect(outcomes.map((o) => o.status)).toEqual([
 		'fulfilled',

@@ -11,9 +11,9 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { ConcurTokenError, awaitNewerStoredGrant } from './companyToken';
-import { parseConcurError, withResponseBody } from './concurErrors';
-import { isTrustedUrl } from './concurHosts';
+import { parseConcurError, withResponseBody } from '../concurErrors';
+import { isTrustedUrl } from '../concurHosts';
+import { factLine } from '../factLine';
 import {
 	describeNetworkFailure,
 	networkCode,
@@ -21,39 +21,25 @@ import {
 	retryDelayMs,
 	verdictForNetworkCode,
 	verdictForStatus,
+	type RetryOptions,
 	type Verdict,
-} from './retryPolicy';
-import { SendScheduler } from './sendScheduler';
-import type { ThrottleSettings } from './throttleControl';
+} from '../retryPolicy';
+import { SendScheduler } from '../sendScheduler';
+import type { ThrottleSettings } from '../throttleControl';
+import { awaitNewerStoredGrant } from '../token/tokenCache';
+import { ConcurTokenError } from '../token/tokenRequest';
+import { ADVICE, adviceForNetworkFailure, adviceForStatus, throttledTooLong } from './advice';
 
 export const CREDENTIAL_NAME = 'sapConcurApi';
 
 /** How often one request waits for a token another process is saving, before it gives up. */
 const MAX_SIBLING_WAITS = 3;
 
-export interface RetryOptions {
-	/** Attempts in all, the first included. */
-	maxAttempts: number;
-	timeoutMs: number;
-	/** Whether 500/502/504 and timeouts, after which Concur may have acted, are repeated too. */
-	retryAmbiguous: boolean;
-	/**
-	 * How long a throttled request (429, 503) keeps being retried, from its first attempt. A throttled
-	 * request was not processed, so only time limits it; 0 counts it against `maxAttempts` instead.
-	 */
-	throttleBudgetMs: number;
-}
-
-/** For one request at a time (a trigger poll, its acknowledgements): throttles count as attempts too. */
-export const DEFAULT_RETRY: RetryOptions = {
-	maxAttempts: 5,
-	timeoutMs: 30_000,
-	retryAmbiguous: false,
-	throttleBudgetMs: 0,
-};
+/** How many requests a run may have in flight; whether the first goes alone is the client's to decide. */
+type Parallelism = Omit<ThrottleSettings, 'firstRequestAlone'>;
 
 /** One request at a time, for callers that send one after another (the trigger, Get Many). */
-const ONE_AT_A_TIME: Omit<ThrottleSettings, 'firstAlone'> = { parallel: 1, maxParallel: 1 };
+const ONE_AT_A_TIME: Parallelism = { parallel: 1, maxParallel: 1 };
 
 export interface ConcurResponse {
 	statusCode: number;
@@ -72,12 +58,11 @@ export interface RequestContext {
 
 type Context = IExecuteFunctions | IPollFunctions;
 
-const STATUS_ADVICE: Record<number, string> = {
-	400: 'Check the fields Concur names above.',
-	401: 'Concur refused the token even after a refresh. Open the credential and run its test.',
-	403: 'Concur refused the token even after a refresh: the app or the Concur user lacks a scope or role (notifications.messages.writeonly to send; Company Administrator or Web Services Administrator for failed notifications).',
-	429: 'Concur is limiting the request rate and kept doing so for as long as the node may retry. Raise "Throttled Retry Time", or send fewer items per run.',
-};
+/**
+ * How far a request has gone in recovering from a refused token (401 or 403): first, once, the
+ * token another process stored meanwhile, if there is one; then one refresh of its own.
+ */
+type TokenRecovery = 'none' | 'triedStored' | 'refreshed';
 
 const header = (headers: IDataObject | undefined, name: string) => {
 	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
@@ -96,10 +81,13 @@ export class ConcurClient {
 	private constructor(
 		private readonly ctx: Context,
 		readonly credentials: ICredentialDataDecryptedObject,
-		throttle: Omit<ThrottleSettings, 'firstAlone'>,
+		throttle: Parallelism,
 	) {
 		// The first request goes alone when there is no token yet, so that it fetches exactly one.
-		this.scheduler = new SendScheduler({ ...throttle, firstAlone: !credentials.accessToken });
+		this.scheduler = new SendScheduler({
+			...throttle,
+			firstRequestAlone: !credentials.accessToken,
+		});
 	}
 
 	static async create(ctx: Context, throttle = ONE_AT_A_TIME): Promise<ConcurClient> {
@@ -126,8 +114,7 @@ export class ConcurClient {
 			timeout: retry.timeoutMs,
 		};
 		const firstTryAt = Date.now();
-		let refreshed = false;
-		let triedNewerStored = false;
+		let tokenRecovery: TokenRecovery = 'none';
 		let refresh: IAdditionalCredentialOptions | undefined;
 		let siblingWaits = 0;
 		for (let attempt = 1; ; attempt++) {
@@ -167,17 +154,20 @@ export class ConcurClient {
 						attempts: attempt,
 					};
 				}
-				if ((status === 401 || status === 403) && !refreshed) {
-					// Once, the token another process saved meanwhile; then a refresh of our own.
+				if ((status === 401 || status === 403) && tokenRecovery !== 'refreshed') {
 					// n8n wrote the token it fetched, if it had to, into the credential data it was given.
 					const sentToken = credentialOptions.credentialsDecrypted?.data?.accessToken;
-					refresh = await this.refreshOptions(triedNewerStored ? undefined : sentToken);
-					triedNewerStored ||= refresh === undefined;
-					refreshed = refresh !== undefined;
+					refresh = await this.refreshOptions(tokenRecovery === 'none' ? sentToken : undefined);
+					tokenRecovery = refresh === undefined ? 'triedStored' : 'refreshed';
 					attempt--;
 					continue;
 				}
 				verdict = verdictForStatus(status);
+				if (verdict === 'throttled') {
+					this.scheduler.throttled(sentAt, retryAfterMs(headers['retry-after'], Date.now()));
+					// Retried for as long as the budget allows: no error to build.
+					if (retry.throttleBudgetMs > 0) continue;
+				}
 				failure = this.apiError(
 					status,
 					response.body,
@@ -186,10 +176,6 @@ export class ConcurClient {
 					verdict,
 					context,
 				);
-				if (verdict === 'throttled') {
-					this.scheduler.throttled(sentAt, retryAfterMs(headers['retry-after'], Date.now()));
-					if (retry.throttleBudgetMs > 0) continue;
-				}
 			} catch (error) {
 				if (
 					error instanceof NodeApiError &&
@@ -248,16 +234,11 @@ export class ConcurClient {
 	}
 
 	/** A 2xx answer whose body could not be read. */
-	formatError(message: string, correlationId: string, itemIndex?: number): NodeApiError {
-		return this.nodeError(
-			message,
-			'Concur sent a body this node cannot read. Try again; if it persists, contact SAP Concur support with the correlation id.',
-			undefined,
-			undefined,
-			correlationId,
-			1,
-			{ itemIndex, action: '' },
-		);
+	unreadableBodyError(message: string, correlationId: string, itemIndex?: number): NodeApiError {
+		return this.nodeError(message, ADVICE.unreadableBody, undefined, undefined, correlationId, 1, {
+			itemIndex,
+			action: '',
+		});
 	}
 
 	private apiError(
@@ -269,17 +250,7 @@ export class ConcurClient {
 		context: RequestContext,
 	): NodeApiError {
 		const details = parseConcurError(body, status);
-		const advice =
-			status === 404 && context.notFound
-				? context.notFound
-				: verdict === 'ambiguous'
-					? 'Concur may have acted on the request before failing, so it was not repeated (that could do it twice). Turn on "Retry Ambiguous Failures" to repeat it anyway.'
-					: (STATUS_ADVICE[status] ??
-						(status >= 500
-							? 'Concur could not process the request. Try again later.'
-							: status < 400
-								? "Concur answered with a redirect, which is not followed so that the token stays on Concur's hosts. Check the credential's data centre or Custom Base URL."
-								: 'Check the node fields.'));
+		const advice = adviceForStatus(status, verdict, context.notFound);
 		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
 		return withResponseBody(
 			this.nodeError(message, advice, status, details.code, correlationId, attempts, context),
@@ -294,10 +265,10 @@ export class ConcurClient {
 		retry: RetryOptions,
 		context: RequestContext,
 	): NodeApiError {
-		const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+		const { problem, advice } = throttledTooLong(pauseMs, retry.throttleBudgetMs);
 		return this.nodeError(
-			`${context.action} failed: Concur asked to wait ${seconds(pauseMs)} before the next request`,
-			`That is longer than this item may still be retried ("Throttled Retry Time" is ${seconds(retry.throttleBudgetMs)}), so it was not sent; Concur did not process it. Run it again later, or raise "Throttled Retry Time".`,
+			`${context.action} failed: ${problem}`,
+			advice,
 			429,
 			undefined,
 			correlationId,
@@ -314,14 +285,9 @@ export class ConcurClient {
 		retry: RetryOptions,
 		context: RequestContext,
 	): NodeApiError {
-		const advice =
-			verdict === 'ambiguous'
-				? `No answer within ${retry.timeoutMs} ms; Concur may have acted on the request, so it was not repeated. Raise "Timeout" or turn on "Retry Ambiguous Failures".`
-				: 'Concur could not be reached. Check the network and try again.';
-		const detail = code ? ` Network error ${code}.` : '';
 		return this.nodeError(
 			`${context.action} failed: ${describeNetworkFailure(code)}`,
-			`${advice}${detail}`,
+			adviceForNetworkFailure(verdict, code, retry.timeoutMs),
 			undefined,
 			undefined,
 			correlationId,
@@ -339,19 +305,19 @@ export class ConcurClient {
 		attempts: number,
 		context: RequestContext,
 	): NodeApiError {
-		const facts = [
-			status && `HTTP ${status}`,
+		const facts = factLine([
+			status ? `HTTP ${status}` : undefined,
 			concurCode && `Concur error code ${concurCode}`,
 			`correlation id ${correlationId}`,
 			`${attempts} attempt${attempts === 1 ? '' : 's'}`,
 			context.itemIndex !== undefined && `item ${context.itemIndex}`,
-		].filter(Boolean);
+		]);
 		const error = new NodeApiError(
 			this.ctx.getNode(),
 			{ message, status, concurCode, correlationId } as JsonObject,
 			{
 				message,
-				description: `${advice} (${facts.join(', ')})`,
+				description: `${advice} ${facts}`,
 				httpCode: status ? String(status) : undefined,
 				itemIndex: context.itemIndex,
 			},

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runPool, type Slots } from '../shared/workerPool';
+import { runPool, type Slots } from '../../shared/workerPool';
 
 type ItemError = NodeApiError | NodeOperationError;
 
@@ -14,8 +14,8 @@ export interface BatchPlan<Input> {
 	slots: Slots;
 	/** The most items that can ever be in flight together. */
 	maxParallel: number;
-	/** Says what a partial run did, e.g. "were sent". */
-	doneVerb: string;
+	/** What happened to the items that completed, for a run that stopped: "3 of 10 items were sent". */
+	completionPhrase: string;
 }
 
 /**
@@ -55,7 +55,7 @@ export async function runItemBatch<Input>(
 		if (count > 1) {
 			const done = outcomes.filter((o) => o.status === 'fulfilled').length;
 			error.description =
-				`${error.description ?? ''} ${done} of ${count} items ${plan.doneVerb} before the node stopped; the others were not.`.trim();
+				`${error.description ?? ''} ${done} of ${count} items ${plan.completionPhrase} before the node stopped; the others were not.`.trim();
 		}
 		throw error;
 	}

@@ -1,14 +1,24 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RETRY, type RetryOptions } from '../shared/transport';
+import {
+	DEFAULT_MAX_ATTEMPTS,
+	DEFAULT_RETRY,
+	DEFAULT_TIMEOUT_SECONDS,
+	type RetryOptions,
+} from '../../shared/retryPolicy';
+import type { ConcurClient } from '../../shared/transport';
+import type { Slots } from '../../shared/workerPool';
 
 export const MAX_PARALLEL = 50;
 /** A throttled request was not processed, so only time limits its retries. */
-const DEFAULT_THROTTLE_RETRY_SECONDS = 300;
+export const DEFAULT_THROTTLE_RETRY_SECONDS = 300;
 
-/** The "Options" collection shared by every operation: how requests are sent and repeated. */
-export function requestOptionsProperty(
-	operations: Record<string, string[]>,
+/**
+ * The "Options" collection every operation has: how its items' requests are sent and repeated.
+ * Only operations that send one request per item offer Requests in Parallel.
+ */
+export function batchOptionsCollection(
+	displayOptions: IDisplayOptions,
 	withParallel: boolean,
 ): INodeProperties {
 	const options: INodeProperties[] = [
@@ -17,7 +27,7 @@ export function requestOptionsProperty(
 			name: 'maxAttempts',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 10 },
-			default: 5,
+			default: DEFAULT_MAX_ATTEMPTS,
 			description:
 				'How often a request is tried in all when Concur cannot be reached (and when it throttles, if Throttled Retry Time is 0). Each item is retried on its own, so the rest of the batch is never sent again.',
 		},
@@ -26,7 +36,7 @@ export function requestOptionsProperty(
 			name: 'throttleRetrySeconds',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 3600 },
-			default: 300,
+			default: DEFAULT_THROTTLE_RETRY_SECONDS,
 			description:
 				'How long a request that Concur throttles (429 or 503) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.',
 		},
@@ -34,6 +44,7 @@ export function requestOptionsProperty(
 			displayName: 'Retry Ambiguous Failures',
 			name: 'retryAmbiguous',
 			type: 'boolean',
+			// A literal, as n8n's lint requires for booleans: a test holds it to DEFAULT_RETRY.
 			default: false,
 			description:
 				'Whether to repeat requests after a 500, 502, 504 or timeout. Concur may already have acted on them, so a message can arrive twice.',
@@ -43,7 +54,7 @@ export function requestOptionsProperty(
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 300 },
-			default: 30,
+			default: DEFAULT_TIMEOUT_SECONDS,
 			description: 'How long to wait for each answer from Concur',
 		},
 	];
@@ -63,16 +74,16 @@ export function requestOptionsProperty(
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: operations },
+		displayOptions,
 		options,
 	};
 }
 
-export interface RequestSettings extends RetryOptions {
+export interface BatchOptions extends RetryOptions {
 	parallel: number | 'auto';
 }
 
-export function readRequestSettings(ctx: IExecuteFunctions): RequestSettings {
+export function readBatchOptions(ctx: IExecuteFunctions): BatchOptions {
 	const options = ctx.getNodeParameter('options', 0, {}) as {
 		requestsInParallel?: number;
 		maxAttempts?: number;
@@ -85,8 +96,19 @@ export function readRequestSettings(ctx: IExecuteFunctions): RequestSettings {
 		parallel: parallel >= 1 ? parallel : 'auto',
 		throttleBudgetMs:
 			Math.max(options.throttleRetrySeconds ?? DEFAULT_THROTTLE_RETRY_SECONDS, 0) * 1000,
-		maxAttempts: Math.max(Math.floor(options.maxAttempts ?? DEFAULT_RETRY.maxAttempts), 1),
+		maxAttempts: Math.max(Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS), 1),
 		retryAmbiguous: options.retryAmbiguous ?? DEFAULT_RETRY.retryAmbiguous,
-		timeoutMs: (options.timeout ?? DEFAULT_RETRY.timeoutMs / 1000) * 1000,
+		timeoutMs: (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+	};
+}
+
+/** The slots items take to be sent, and the most that can ever be in flight together. */
+export function inFlightLimits(
+	client: ConcurClient,
+	options: BatchOptions,
+): { slots: Slots; maxParallel: number } {
+	return {
+		slots: client.scheduler,
+		maxParallel: options.parallel === 'auto' ? MAX_PARALLEL : options.parallel,
 	};
 }

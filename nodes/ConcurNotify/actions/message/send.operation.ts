@@ -1,12 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ConcurClient } from '../../shared/transport';
-import type { RequestSettings } from '../requestOptions';
+import type { ConcurClient } from '../../../shared/transport';
+import { runItemBatch } from '../../helpers/itemBatch';
+import { batchOptionsCollection, inFlightLimits, type BatchOptions } from '../batchOptions';
 
-const show = { resource: ['message'], operation: ['send'] };
+const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
 
-export const sendMessageFields: INodeProperties[] = [
+export const description: INodeProperties[] = [
 	{
 		displayName: 'User ID',
 		name: 'userId',
@@ -15,7 +21,7 @@ export const sendMessageFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 0E6BD8D8-A020-43C6-BBEC-B67A7021FF1C',
 		description: "The Concur user's UUID, who receives the message",
-		displayOptions: { show },
+		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
 		displayName: 'Session ID',
@@ -25,7 +31,7 @@ export const sendMessageFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. D5B80C53-A4D2-4949-8462-D41655F246E2',
 		description: 'The session the message belongs to, from the travel booking event',
-		displayOptions: { show },
+		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
 		displayName: 'Template ID',
@@ -35,7 +41,7 @@ export const sendMessageFields: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. visa-required',
 		description: 'The message template configured with SAP Concur',
-		displayOptions: { show },
+		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
 		displayName: 'Context URL',
@@ -46,7 +52,7 @@ export const sendMessageFields: INodeProperties[] = [
 		placeholder: 'e.g. https://www.example.com/trips/123',
 		description:
 			'The HTTPS link the template shows. Its domain must be on the list SAP Concur approved for your app.',
-		displayOptions: { show },
+		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
 		displayName: 'Additional Context Fields',
@@ -57,7 +63,7 @@ export const sendMessageFields: INodeProperties[] = [
 		typeOptions: { multipleValues: true },
 		description:
 			'More values for templates that take them, sent beside the URL in the message context',
-		displayOptions: { show },
+		displayOptions: { show: showOnlyForMessageSend },
 		options: [
 			{
 				displayName: 'Field',
@@ -81,16 +87,30 @@ export const sendMessageFields: INodeProperties[] = [
 			},
 		],
 	},
+	batchOptionsCollection({ show: showOnlyForMessageSend }, true),
 ];
 
-export interface MessageInput {
+export async function execute(
+	this: IExecuteFunctions,
+	client: ConcurClient,
+	options: BatchOptions,
+): Promise<INodeExecutionData[]> {
+	return await runItemBatch(this, {
+		...inFlightLimits(client, options),
+		completionPhrase: 'were sent',
+		prepare: (i) => prepareMessage(this, i),
+		perform: async (input, i) => await sendMessage(client, input, options, i),
+	});
+}
+
+interface MessageInput {
 	userId: string;
 	body: { sessionId: string; templateId: string; context: IDataObject };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): MessageInput {
+function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): MessageInput {
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	};
@@ -154,10 +174,10 @@ export function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): Messa
 	return { userId, body: { sessionId, templateId, context } };
 }
 
-export async function sendMessage(
+async function sendMessage(
 	client: ConcurClient,
 	input: MessageInput,
-	settings: RequestSettings,
+	options: BatchOptions,
 	itemIndex: number,
 ): Promise<IDataObject> {
 	const response = await client.request(
@@ -168,7 +188,7 @@ export async function sendMessage(
 			body: input.body,
 			json: true,
 		},
-		settings,
+		options,
 		{
 			itemIndex,
 			action: 'Sending the message',

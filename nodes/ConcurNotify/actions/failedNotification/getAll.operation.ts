@@ -1,0 +1,80 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { fetchFailedNotifications, type ResponseFormat } from '../../../shared/calloutApi';
+import { responseFormatProperty } from '../../../shared/descriptions';
+import type { ConcurClient } from '../../../shared/transport';
+import { runItemBatch } from '../../helpers/itemBatch';
+import { batchOptionsCollection, inFlightLimits, type BatchOptions } from '../batchOptions';
+
+const showOnlyForFailedNotificationGetAll = {
+	resource: ['failedNotification'],
+	operation: ['getAll'],
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show: showOnlyForFailedNotificationGetAll },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...showOnlyForFailedNotificationGetAll, returnAll: [false] } },
+	},
+	{
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return only the normalized fields instead of also the notification as Concur sent it',
+		displayOptions: { show: showOnlyForFailedNotificationGetAll },
+	},
+	{ ...responseFormatProperty, displayOptions: { show: showOnlyForFailedNotificationGetAll } },
+	// Each input item reads the whole queue, one after another: nothing to send in parallel.
+	batchOptionsCollection({ show: showOnlyForFailedNotificationGetAll }, false),
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	client: ConcurClient,
+	options: BatchOptions,
+): Promise<INodeExecutionData[]> {
+	return await runItemBatch(this, {
+		...inFlightLimits(client, options),
+		maxParallel: 1,
+		// Each input item reads the whole queue; "were read" would sound like notifications.
+		completionPhrase: 'were answered with the queue',
+		prepare: () => undefined,
+		perform: async (_, i) => await getMany(this, client, options, i),
+	});
+}
+
+async function getMany(
+	ctx: IExecuteFunctions,
+	client: ConcurClient,
+	options: BatchOptions,
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	const simplify = ctx.getNodeParameter('simplify', itemIndex, true) as boolean;
+	const format = ctx.getNodeParameter('responseFormat', itemIndex, 'xml') as ResponseFormat;
+	const notifications = await fetchFailedNotifications(client, format, options, itemIndex);
+	return notifications
+		.slice(0, limit)
+		.map(({ raw, ...normalized }) => (simplify ? normalized : { ...normalized, raw }));
+}
