@@ -4,8 +4,8 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { startSimulator } = require('../../simulator');
-const runtime = require('../../scripts/n8nRuntime');
+const { startSimulator } = require('../simulator');
+const runtime = require('./n8nRuntime');
 
 const isFree = (port) =>
 	new Promise((resolve) => {
