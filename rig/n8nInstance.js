@@ -1,5 +1,5 @@
-// A real n8n for one e2e test file: its own user folder with the packed pack installed as a
-// community package, the simulator in this process (n8n runs in child processes).
+// A real n8n for one e2e test file or the n8n benchmark: its own user folder with the packed pack
+// installed as a community package, the simulator in this process (n8n runs in child processes).
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
