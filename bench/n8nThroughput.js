@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { deliveryOutcome } = require('./deliveries');
-const { createInstance, runtime } = require('../test/e2e/instance');
+const { createInstance, runtime } = require('../rig/n8nInstance');
 
 const MESSAGES = 1000;
 const LATENCY_MS = 50;

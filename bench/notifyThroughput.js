@@ -1,11 +1,11 @@
 // Concur Notify → Send against the simulator at 50 ms latency, run through real n8n-core, in one
 // run: sequential (Requests in Parallel = 1) against the default (Auto), then the default against a
 // company throttled to R messages/s (burst B) with each form of Retry-After.
-const { startSimulatorProcess } = require('./simulatorProcess');
+const { startSimulatorProcess } = require('../rig/simulatorProcess');
 const { deliveryOutcome } = require('./deliveries');
-const { runNode } = require('../test/n8n');
+const { runNode } = require('../rig/n8nCore');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
-const { credentialFor } = require('../test/support');
+const { credentialFor } = require('../rig/concurCredential');
 
 const MESSAGES = 1000;
 const LATENCY_MS = 50;

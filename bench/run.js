@@ -3,7 +3,7 @@ const benchmarks = [require('./triggerParse'), require('./notifyThroughput')];
 
 (async () => {
 	for (const benchmark of benchmarks) await benchmark();
-	require('../test/n8n').shutdown?.();
+	require('../rig/n8nCore').shutdown?.();
 })().catch((error) => {
 	console.error(error);
 	process.exit(1);

@@ -2,8 +2,7 @@
 // simulator with a seeded queue, a credential pointing at it and the example workflows.
 const fs = require('node:fs');
 const path = require('node:path');
-const readline = require('node:readline');
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 
 const {
 	OWNER,
@@ -15,36 +14,12 @@ const {
 	root,
 	simulatorCredential,
 	startN8n,
-} = require('./n8nRuntime');
+} = require('../rig/n8nRuntime');
+const { startSimulatorProcess } = require('../rig/simulatorProcess');
 
 const SIM_PORT = Number(process.env.CONCUR_SIM_PORT || 8777);
 const N8N_PORT = Number(process.env.N8N_PORT || 5678);
 const userFolder = path.join(root, '.n8n-dev');
-
-/** The simulator in its own process; resolves with what it prints: URL and credential values. */
-async function startSimulator() {
-	const child = spawn(
-		process.execPath,
-		[
-			path.join(root, 'simulator/cli.js'),
-			'--port',
-			String(SIM_PORT),
-			'--secondary-port',
-			String(SIM_PORT + 1),
-			'--failed',
-			'5',
-		],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	const { value } = await readline
-		.createInterface({ input: child.stdout })
-		[Symbol.asyncIterator]()
-		.next();
-	if (!value) throw new Error(`the simulator did not start (is port ${SIM_PORT} free?)`);
-	return { child, ...JSON.parse(value) };
-}
 
 async function main() {
 	ensureN8n();
@@ -54,7 +29,11 @@ async function main() {
 	});
 	fs.mkdirSync(userFolder, { recursive: true });
 	installPack(userFolder);
-	const sim = await startSimulator();
+	const sim = await startSimulatorProcess({
+		port: SIM_PORT,
+		secondaryPort: SIM_PORT + 1,
+		failed: 5,
+	});
 	const children = [sim.child];
 	const stopAll = async () => {
 		await Promise.all(

@@ -1,5 +1,6 @@
 // GET /api/platform/notifications/v1.0/notification?status=FAILED and DELETE .../notification/{id}
-// (seed callout-get-notifications-by-status-v1.md), in every documented variant.
+// (SAP Concur's Callout Notifications v1.0 page "Get Notifications by Status", whose XML and JSON
+// examples are test/fixtures/), in every documented variant.
 const { escapeXml, json, reply, xml } = require('./http');
 
 const NAMESPACE = 'http://www.concursolutions.com/api/notification/2012/06';
@@ -81,4 +82,4 @@ function handleDelete(state, headers, rawId) {
 	return reply(200, '');
 }
 
-module.exports = { handleList, handleDelete, renderXml };
+module.exports = { handleList, handleDelete };

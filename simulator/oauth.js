@@ -1,5 +1,6 @@
 // POST /oauth2/v0/token: Concur's four grants, rotation, geolocation variants and error codes
-// (concur-api.md §1).
+// (SAP Concur's Authentication API, the page the credential's documentationUrl names; the variants
+// are checked in test/simulator/oauth.test.js).
 const { json } = require('./http');
 
 const SCOPE = 'notifications.messages.writeonly notifications.read notifications.writeonly openid';

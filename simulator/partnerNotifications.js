@@ -1,4 +1,5 @@
-// POST /notifications/v4/messages/{userId}/session (seed partner-notifications-v4.md).
+// POST /notifications/v4/messages/{userId}/session (SAP Concur's Partner Notifications v4 page; the
+// answers it documents are checked in test/simulator/partnerNotifications.test.js).
 const { json, reply } = require('./http');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

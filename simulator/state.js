@@ -270,4 +270,4 @@ class SimulatorState {
 	}
 }
 
-module.exports = { SimulatorState, DEFAULT_CONFIG };
+module.exports = { SimulatorState };

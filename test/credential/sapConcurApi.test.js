@@ -1,10 +1,12 @@
 const { request } = require('undici');
-const { runNode } = require('../n8n');
+const { runNode } = require('../../rig/n8nCore');
 const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { SapConcurApi } = require('../../dist/credentials/SapConcurApi.credentials');
-const { useSimulator, credentialFor, secretsOf, expectNoSecrets } = require('../support');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { credentialFor } = require('../../rig/concurCredential');
+const { secretsOf, expectNoSecrets } = require('../secrets');
 
-const ctx = useSimulator({ failedNotifications: 2 });
+const ctx = useSimulatedConcur({ failedNotifications: 2 });
 // A grant Concur refuses as used or expired waits up to 5 s for a newer token that another n8n
 // process may be saving, before it fails.
 jest.setTimeout(30_000);

@@ -3,11 +3,12 @@
 // token memory and single-flight); both run real n8n-core executions against the simulator.
 const fs = require('node:fs');
 const path = require('node:path');
-const { runNode } = require('../n8n');
-const { useSimulator, credentialFor } = require('../support');
+const { runNode } = require('../../rig/n8nCore');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { credentialFor } = require('../../rig/concurCredential');
 const { sendParameters, rows } = require('../nodes/sending');
 
-const ctx = useSimulator();
+const ctx = useSimulatedConcur();
 jest.setTimeout(60_000);
 
 /** The pack as a second process would load it: a copy of dist at another path is a separate module set. */

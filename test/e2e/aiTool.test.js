@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createInstance, itemsOf, runtime } = require('./instance');
+const { createInstance, itemsOf, runtime } = require('../../rig/n8nInstance');
 const { startScriptedModel } = require('./aiToolModel');
 const { openBrowser } = require('./browser');
 

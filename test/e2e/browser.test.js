@@ -3,7 +3,7 @@
 // runs this file with CONCUR_SCREENSHOTS=docs/screenshots to refresh the README's on purpose.
 const fs = require('node:fs');
 const path = require('node:path');
-const { createInstance, runtime } = require('./instance');
+const { createInstance, runtime } = require('../../rig/n8nInstance');
 const { openBrowser } = require('./browser');
 
 const shots = path.resolve(runtime.root, process.env.CONCUR_SCREENSHOTS || '.tmp/screenshots');

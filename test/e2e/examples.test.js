@@ -1,5 +1,5 @@
 // The example workflows, run headless in a real n8n with the packed pack (`n8n execute`).
-const { createInstance, itemsOf, runtime } = require('./instance');
+const { createInstance, itemsOf, runtime } = require('../../rig/n8nInstance');
 
 let n8n;
 const logs = [];

@@ -4,7 +4,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { createInstance, itemsOf, runtime } = require('./instance');
+const { createInstance, itemsOf, runtime } = require('../../rig/n8nInstance');
 const { openBrowser } = require('./browser');
 
 const PORT = 5852;

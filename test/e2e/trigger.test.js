@@ -1,6 +1,6 @@
 // The trigger in a real n8n server: activated through the public API, polled at activation and
 // after a restart, with its state kept the way n8n keeps it.
-const { createInstance, itemsOf, runtime } = require('./instance');
+const { createInstance, itemsOf, runtime } = require('../../rig/n8nInstance');
 
 let n8n;
 let server;

@@ -2,7 +2,7 @@
 // state before it stores the execution the poll starts, so n8n killed in between keeps the
 // "emitted" mark and loses the items; the re-emit window brings them back. n8n is killed (SIGKILL)
 // at several offsets after the simulator answered a poll, then restarted on the same database.
-const { createInstance, runtime } = require('./instance');
+const { createInstance, runtime } = require('../../rig/n8nInstance');
 
 /**
  * Offsets after the poll's answer; the issue measured losses at 21 and 81 ms. Three, because n8n

@@ -1,9 +1,10 @@
-const { runNode } = require('../n8n');
+const { runNode } = require('../../rig/n8nCore');
 const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
-const { useSimulator, credentialFor } = require('../support');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { credentialFor } = require('../../rig/concurCredential');
 const { startFakeConcur, JSON_HEADERS, XML_HEADERS } = require('./fakeConcur');
 
-const ctx = useSimulator({ failedNotifications: 0 });
+const ctx = useSimulatedConcur({ failedNotifications: 0 });
 
 const getMany = (credentials, parameters = {}, items = [{ json: {} }]) =>
 	runNode({

@@ -1,7 +1,9 @@
-const { useSimulator, credentialFor, secretsOf, expectNoSecrets } = require('../support');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { credentialFor } = require('../../rig/concurCredential');
+const { secretsOf, expectNoSecrets } = require('../secrets');
 const { sendParameters, rows, send } = require('./sending');
 
-const ctx = useSimulator();
+const ctx = useSimulatedConcur();
 
 test('sends one message per item, in input order, and keeps the token it bootstrapped', async () => {
 	const { sim } = ctx;
@@ -332,29 +334,6 @@ describe('Continue On Fail and the error output', () => {
 		expect(sim.state.stats().deliveries.total).toBe(2);
 	});
 });
-
-test('1,000 items at concurrency 10 with 10 % transient faults: one output each, each delivered exactly once', async () => {
-	const { sim } = ctx;
-	// Every 429 or 503 pauses all senders for at least 250 ms, so they are the rarer faults here.
-	sim.state.addFault({ endpoint: 'messages', kind: '429', rate: 0.02, retryAfter: 0 });
-	sim.state.addFault({ endpoint: 'messages', kind: '503', rate: 0.02 });
-	sim.state.addFault({ endpoint: 'messages', kind: 'reset', rate: 0.06 });
-	const items = rows(1000, sim);
-	const parameters = sendParameters({ options: { requestsInParallel: 10, maxAttempts: 10 } });
-	const { outputs, error } = await send({ items, parameters, credentials: credentialFor(sim) });
-	expect(error).toBeUndefined();
-	expect(outputs[0]).toHaveLength(1000);
-	expect(
-		outputs[0].every(
-			(item, i) =>
-				item.pairedItem.item === i && item.json.sessionId === `session-${i}` && item.json.sent,
-		),
-	).toBe(true);
-	const stats = sim.state.stats();
-	expect(stats.deliveries).toMatchObject({ total: 1000, unique: 1000, duplicates: 0 });
-	expect(stats.requests.messages).toBeGreaterThan(1050);
-	expect(stats.grants.password_authtoken).toBe(1);
-}, 120_000);
 
 test('a token that expires in the middle of a batch costs one refresh and no message', async () => {
 	const { sim } = ctx;

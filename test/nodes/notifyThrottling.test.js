@@ -1,8 +1,9 @@
 // Concur Notify against a throttling Concur (the simulator's token bucket), through real n8n-core.
-const { useSimulator, credentialFor } = require('../support');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { credentialFor } = require('../../rig/concurCredential');
 const { sendParameters, rows, send } = require('./sending');
 
-const ctx = useSimulator();
+const ctx = useSimulatedConcur();
 jest.setTimeout(60_000);
 
 const throttle = (sim, rateLimit) =>

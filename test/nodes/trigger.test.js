@@ -1,37 +1,7 @@
-const { runPoll } = require('../n8n');
-const { ConcurTrigger } = require('../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
-const { useSimulator, credentialFor } = require('../support');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { installation } = require('./triggerInstallation');
 
-const ctx = useSimulator({ failedNotifications: 3 });
-
-/** One n8n installation: the saved workflow state, the running process's memory, one credential. */
-function installation(sim, parameters = {}, credentialFields = {}) {
-	const credentials = credentialFor(sim, credentialFields);
-	const workflowState = { staticData: {} };
-	let memory = {};
-	const poll = async (mode = 'trigger') => {
-		const { result, error } = await runPoll({
-			nodeClass: ConcurTrigger,
-			parameters,
-			credentials,
-			mode,
-			workflowState,
-			memory,
-			nodeName: 'Concur Trigger',
-		});
-		if (error) throw error;
-		return result === null ? null : result[0];
-	};
-	return {
-		credentials,
-		workflowState,
-		poll,
-		ids: async (mode) => (await poll(mode))?.map((item) => item.json.id) ?? null,
-		restart: () => {
-			memory = {};
-		},
-	};
-}
+const ctx = useSimulatedConcur({ failedNotifications: 3 });
 
 const queueIds = (sim) => sim.state.listNotifications().map((n) => n.id);
 
@@ -298,31 +268,3 @@ test.each([
 	},
 	30_000,
 );
-
-test('restarts between polls over a churning queue of 1,000 notifications: each emitted exactly once', async () => {
-	const { sim } = ctx;
-	sim.state.clearNotifications();
-	const n8n = installation(sim, { options: { maxItems: 60 } });
-	const emitted = new Map();
-	let added = 0;
-	for (
-		let round = 0;
-		added < 1000 || sim.state.listNotifications().some((n) => !emitted.has(n.id));
-		round++
-	) {
-		if (added < 1000) added += sim.state.addNotifications(Math.min(50, 1000 - added)).length;
-		if (round % 3 === 0) n8n.restart();
-		const items = (await n8n.poll()) ?? [];
-		for (const item of items) emitted.set(item.json.id, (emitted.get(item.json.id) ?? 0) + 1);
-		// The workflow acknowledges part of what it got; the rest stays queued a while.
-		for (const item of items.filter((_, i) => i % 2 === 0))
-			sim.state.deleteNotification(item.json.id);
-		expect(round).toBeLessThan(100);
-	}
-	expect(emitted.size).toBe(1000);
-	expect([...emitted.values()].every((count) => count === 1)).toBe(true);
-	// The state saved by the next emitting poll holds only what is still queued.
-	sim.state.addNotifications(1);
-	await n8n.poll();
-	expect(Object.keys(n8n.workflowState.staticData.emitted).sort()).toEqual(queueIds(sim).sort());
-}, 60_000);

@@ -1,10 +1,11 @@
 // The trigger on queue shapes the simulator does not produce, and Fetch Test Event on an empty queue.
-const { runPoll } = require('../n8n');
+const { runPoll } = require('../../rig/n8nCore');
 const { ConcurTrigger } = require('../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
-const { useSimulator, credentialFor } = require('../support');
+const { useSimulatedConcur } = require('../simulatedConcur');
+const { credentialFor } = require('../../rig/concurCredential');
 const { startFakeConcur, JSON_HEADERS } = require('./fakeConcur');
 
-const ctx = useSimulator({ failedNotifications: 0 });
+const ctx = useSimulatedConcur({ failedNotifications: 0 });
 
 const poll = (credentials, { parameters = {}, mode = 'trigger' } = {}) =>
 	runPoll({

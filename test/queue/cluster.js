@@ -9,8 +9,8 @@ const os = require('node:os');
 const path = require('node:path');
 const { setTimeout: pause } = require('node:timers/promises');
 const { request } = require('undici');
-const runtime = require('../../scripts/n8nRuntime');
-const { startSimulatorProcess } = require('../../bench/simulatorProcess');
+const runtime = require('../../rig/n8nRuntime');
+const { startSimulatorProcess } = require('../../rig/simulatorProcess');
 
 const WORKERS = 2;
 const WORKER_CONCURRENCY = 10;

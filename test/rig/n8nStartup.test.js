@@ -2,7 +2,7 @@
 // it starts: /rest/settings 200 "n8n is starting up" before its migrations, then 404 while routes
 // are mounted in stages, /healthz/readiness 503 until every route is there.
 const http = require('node:http');
-const { OWNER, ownerSession, waitUntilReady } = require('../../scripts/n8nRuntime');
+const { OWNER, ownerSession, waitUntilReady } = require('../../rig/n8nRuntime');
 
 let server;
 let url;

@@ -1,6 +1,6 @@
-const { useSimulator, call, accessToken } = require('./client');
+const { useSimulatorUnderTest, call, accessToken } = require('./client');
 
-const ctx = useSimulator();
+const ctx = useSimulatorUnderTest();
 const LIST = '/api/platform/notifications/v1.0/notification';
 const list = async (sim, { status = 'FAILED', accept, scheme = 'Bearer', token } = {}) =>
 	call(`${sim.url}${LIST}${status === null ? '' : `?status=${status}`}`, {

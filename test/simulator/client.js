@@ -2,7 +2,7 @@
 const { request } = require('undici');
 const { startSimulator } = require('../../simulator');
 
-function useSimulator(options = {}) {
+function useSimulatorUnderTest(options = {}) {
 	const holder = {};
 	beforeAll(async () => {
 		holder.sim = await startSimulator({ port: 0, seed: 3, failedNotifications: 2, ...options });
@@ -65,4 +65,4 @@ async function accessToken(sim) {
 	return json.access_token;
 }
 
-module.exports = { useSimulator, call, token, companyGrant, accessToken };
+module.exports = { useSimulatorUnderTest, call, token, companyGrant, accessToken };

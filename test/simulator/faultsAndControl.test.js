@@ -1,7 +1,7 @@
 const { request } = require('undici');
-const { useSimulator, call, accessToken, token, companyGrant } = require('./client');
+const { useSimulatorUnderTest, call, accessToken, token, companyGrant } = require('./client');
 
-const ctx = useSimulator();
+const ctx = useSimulatorUnderTest();
 const LIST = '/api/platform/notifications/v1.0/notification?status=FAILED';
 const send = async (sim, tokenValue) =>
 	call(`${sim.url}/notifications/v4/messages/${sim.credentials.userIds[0]}/session`, {

@@ -1,6 +1,6 @@
-const { useSimulator, token, companyGrant, call } = require('./client');
+const { useSimulatorUnderTest, token, companyGrant, call } = require('./client');
 
-const ctx = useSimulator();
+const ctx = useSimulatorUnderTest();
 const refreshGrant = (sim, refresh_token) => ({
 	client_id: sim.credentials.clientId,
 	client_secret: sim.credentials.clientSecret,

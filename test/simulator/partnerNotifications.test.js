@@ -1,6 +1,6 @@
-const { useSimulator, call, accessToken } = require('./client');
+const { useSimulatorUnderTest, call, accessToken } = require('./client');
 
-const ctx = useSimulator();
+const ctx = useSimulatorUnderTest();
 const send = async (sim, { userId = sim.credentials.userIds[0], body, token, headers = {} } = {}) =>
 	call(`${sim.url}/notifications/v4/messages/${userId}/session`, {
 		method: 'POST',

@@ -6,7 +6,7 @@ const {
 	normalizeRateLimit,
 	retryAfterHeader,
 } = require('../../simulator/rateLimit');
-const { useSimulator, call, accessToken, token, companyGrant } = require('./client');
+const { useSimulatorUnderTest, call, accessToken, token, companyGrant } = require('./client');
 
 // 2026-01-01T00:00:00.300Z: a third of a second past a whole second, to see the 'date' form round up.
 const START = Date.UTC(2026, 0, 1, 0, 0, 0, 300);
@@ -96,7 +96,7 @@ describe('the token bucket, on a fake clock', () => {
 });
 
 describe('the throttling switch over HTTP', () => {
-	const ctx = useSimulator({ now: clock.now });
+	const ctx = useSimulatorUnderTest({ now: clock.now });
 	beforeEach(() => {
 		clock.ms = START;
 	});

@@ -1,30 +1,34 @@
-// The simulator in a process of its own, driven through its control API, so that its work does
-// not share the event loop of the code being measured.
+// The simulator in a process of its own (simulator/cli.js), driven through its control API: for
+// `npm start`, and for benchmarks and tests whose measured code must not share an event loop with it.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
 const readline = require('node:readline');
 const { request } = require('undici');
 
-async function startSimulatorProcess() {
+/**
+ * Starts `simulator/cli.js` and resolves once it prints its first line: URL and credential values.
+ * Port 0 takes any free port; `failed` is how many failed notifications the queue starts with.
+ */
+async function startSimulatorProcess({ port = 0, secondaryPort = 0, failed = 0 } = {}) {
 	const child = spawn(
 		process.execPath,
 		[
 			path.join(__dirname, '../simulator/cli.js'),
 			'--port',
-			'0',
+			String(port),
 			'--secondary-port',
-			'0',
+			String(secondaryPort),
 			'--failed',
-			'0',
+			String(failed),
 		],
 		{ stdio: ['ignore', 'pipe', 'inherit'] },
 	);
-	const [line] = await readline
+	const { value: line } = await readline
 		.createInterface({ input: child.stdout })
 		[Symbol.asyncIterator]()
-		.next()
-		.then(({ value }) => [value]);
-	const { url } = JSON.parse(line);
+		.next();
+	if (!line) throw new Error(`the simulator did not start (is port ${port} free?)`);
+	const { url, credentials } = JSON.parse(line);
 	const control = async (method, route, body) => {
 		const response = await request(`${url}/_sim${route}`, {
 			method,
@@ -35,9 +39,10 @@ async function startSimulatorProcess() {
 	};
 	const remote = {
 		url,
+		child,
 		pid: child.pid,
 		control,
-		credentials: undefined,
+		credentials,
 		async reset(seed, config) {
 			remote.credentials = (await control('POST', '/reset', { seed })).credentials;
 			await control('PUT', '/config', config);

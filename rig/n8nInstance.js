@@ -1,11 +1,11 @@
-// A real n8n for one e2e test file: its own user folder with the packed pack installed as a
-// community package, the simulator in this process (n8n runs in child processes).
+// A real n8n for one e2e test file or the n8n benchmark: its own user folder with the packed pack
+// installed as a community package, the simulator in this process (n8n runs in child processes).
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { startSimulator } = require('../../simulator');
-const runtime = require('../../scripts/n8nRuntime');
+const { startSimulator } = require('../simulator');
+const runtime = require('./n8nRuntime');
 
 const isFree = (port) =>
 	new Promise((resolve) => {

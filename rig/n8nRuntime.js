@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-/** The newest n8n this machine can install (n8n-facts.md §5: 2.41.3's dependencies are not all published). */
+/** The newest n8n this project's CI machine can install: 2.41.3's dependencies are not all published on its registry. */
 const N8N_VERSION = process.env.CONCUR_N8N_VERSION || '2.41.1';
 const cacheDir = path.join(
 	process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),

@@ -1,7 +1,7 @@
 // The harness must follow n8n's own rules for credentials that fetch their token, or the
 // refresh tests prove nothing. A fixture credential and node, against a loopback server.
 const http = require('node:http');
-const { runNode, runPoll, CredentialStore } = require('../n8n');
+const { runNode, runPoll, CredentialStore } = require('../../rig/n8nCore');
 
 let server;
 let base;
