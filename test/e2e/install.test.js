@@ -162,6 +162,7 @@ test('the owner installs the pack from Settings → Community Nodes; a workflow 
 		expect(answer.data).toMatchObject({ packageName: PACKAGE, installedVersion: VERSION });
 		const card = page.getByTestId('community-package-card').filter({ hasText: PACKAGE });
 		await card.filter({ hasText: `v${VERSION}` }).waitFor();
+		await page.getByTestId('install-community-package-button').waitFor({ state: 'hidden' });
 		await page.screenshot({ path: path.join(shots, 'installed-package.png') });
 	} finally {
 		await browser.close();
