@@ -155,7 +155,7 @@ test('the owner installs the pack from Settings → Community Nodes; a workflow 
 			)
 			.fill(PACKAGE);
 		await page.getByTestId('user-agreement-checkbox').click();
-		await page.screenshot({ path: path.join(shots, 'install-dialog.png') });
+		await page.screenshot({ path: path.join(shots, 'install-dialog.png'), animations: 'disabled' });
 		const answer = await answerTo(page, 'POST', () =>
 			page.getByTestId('install-community-package-button').click(),
 		);
@@ -163,7 +163,11 @@ test('the owner installs the pack from Settings → Community Nodes; a workflow 
 		const card = page.getByTestId('community-package-card').filter({ hasText: PACKAGE });
 		await card.filter({ hasText: `v${VERSION}` }).waitFor();
 		await page.getByTestId('install-community-package-button').waitFor({ state: 'hidden' });
-		await page.screenshot({ path: path.join(shots, 'installed-package.png') });
+		await page.getByText('Package installed').waitFor();
+		await page.screenshot({
+			path: path.join(shots, 'installed-package.png'),
+			animations: 'disabled',
+		});
 	} finally {
 		await browser.close();
 	}
