@@ -67,4 +67,4 @@ async function createInstance({ port: preferred }) {
 /** The items a node emitted on output `index` in its first run. */
 const itemsOf = (runData, node, index = 0) => runData[node]?.[0]?.data?.main?.[index] ?? [];
 
-module.exports = { createInstance, itemsOf, runtime };
+module.exports = { createInstance, freePortPair, itemsOf, runtime };

@@ -235,10 +235,10 @@ async function requestWhileStarting(url, init, { timeoutMs = STARTUP_TIMEOUT_MS 
 	}
 }
 
-/** Starts `n8n start`; resolves once n8n is ready. */
-async function startN8n(userFolder, port, { quiet = false } = {}) {
+/** Starts `n8n start` (with `env` added to its environment); resolves once n8n is ready. */
+async function startN8n(userFolder, port, { quiet = false, env } = {}) {
 	const child = spawn(node24, [n8nBin, 'start'], {
-		env: n8nEnv(userFolder, port),
+		env: n8nEnv(userFolder, port, env),
 		stdio: ['ignore', quiet ? 'ignore' : 'inherit', quiet ? 'ignore' : 'inherit'],
 	});
 	const url = `http://localhost:${port}`;
