@@ -242,8 +242,8 @@ async function startCluster() {
 			},
 			/**
 			 * A workflow's executions as n8n's database holds them. Not n8n's API: it leaves out the
-			 * executions main still counts as running, and main learns that a worker finished one from
-			 * a Redis pub/sub message, which is not redelivered when missed.
+			 * executions main still counts as running, and main misses the end of a job a worker
+			 * finished before main waited for it (see notifyScenario.js).
 			 */
 			executions(workflowId) {
 				if (!/^\w+$/.test(workflowId)) throw new Error(`not a workflow id: ${workflowId}`);

@@ -1,9 +1,10 @@
 // One queue-mode scenario of the Concur Notify workflow: a fresh "Company Request Token"
 // credential, Webhook → Split Out → Concur Notify Send at default options, executions started
 // through the webhook, and what they did, read from n8n's executions and the simulator's counters.
-// The webhook answers on receipt: in queue mode a "last node" answer travels from the worker to
-// main as a Redis pub/sub message, which is not redelivered (a CI run once waited 300 s for one that
-// never came). Whether an execution finished is read from n8n's database (cluster.executions).
+// The webhook answers on receipt: in queue mode main answers a "last node" webhook when Bull's
+// job.finished() resolves, which never happens for a job a worker completed (and n8n removed) before
+// main started listening (a CI run once waited 300 s). Whether an execution finished is read from
+// n8n's database (cluster.executions).
 const { randomUUID } = require('node:crypto');
 const { setTimeout: pause } = require('node:timers/promises');
 const { request } = require('undici');
