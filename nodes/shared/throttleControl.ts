@@ -36,10 +36,11 @@ const RATE_AFTER_THROTTLE = 0.97;
 const MIN_RATE_AFTER_THROTTLE = 0.5;
 /**
  * How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s
- * per second, when Concur's last pause was no longer than the jittered minimum (PROBE_FULL_SPEED_WAIT_MS).
- * A longer pause slows it by the square of the ratio: probing costs a pause per throttle, and the
- * time between throttles grows as 1 / sqrt(growth) (the burst is used up by the area under the
- * overshoot), so this keeps the share of time lost to pauses the same whatever Concur asks.
+ * per second. Once the rate was measured, a pause longer than the jittered minimum
+ * (PROBE_FULL_SPEED_WAIT_MS) slows it by the square of the ratio: probing costs one pause per
+ * throttle, and the time between throttles grows as 1 / sqrt(growth) (the burst is used up by the
+ * area under the overshoot), so this keeps the share of time lost to pauses the same whatever
+ * Concur asks.
  */
 const RATE_GROWTH_PER_SECOND = 0.01;
 const MIN_RATE_GROWTH = 0.5;
@@ -79,8 +80,13 @@ export class ThrottleControl {
 	private lastCutAt = -Infinity;
 	private lastRateGrowthAt = 0;
 	private throttlesInRow = 0;
-	/** The pause after the last throttle: the longer, the costlier a throttle, the slower the probing. */
+	/**
+	 * The pause after the last throttle: the longer, the costlier a throttle, the slower the probing
+	 * once the rate was measured (before, the rate is slow start's rough guess, quite possibly too
+	 * low: probing at full speed finds out soon).
+	 */
 	private lastWaitMs = MIN_THROTTLE_WAIT_MS;
+	private rateMeasured = false;
 	/** The current window: its first start (none yet after a pause) and the requests of it accepted. */
 	private windowStart?: number;
 	private windowAccepted = 0;
@@ -105,15 +111,16 @@ export class ThrottleControl {
 
 	/**
 	 * Books the start of a request at `now`, spacing the next one by the current rate. The spacing
-	 * counts from the booked time, not from `now`, while a request starts up to half a spacing late:
-	 * timers fire a little late, and counting from each late start would send a few percent below
-	 * the rate (the lost share of Concur's rate never comes back). Later than that, the sending
-	 * was idle and starts afresh: no catching up in a burst.
+	 * counts from the booked time, not from `now`, while a request starts up to one spacing late:
+	 * timers fire late on a busy machine, and counting from each late start would send several
+	 * percent below the rate (the lost share of Concur's rate never comes back); at most two
+	 * requests then start together. Later than that, the sending was idle (a pause, the limit on
+	 * requests in flight) and starts afresh: no catching up in a burst.
 	 */
 	started(now: number): void {
 		this.windowStart ??= now;
 		const spacing = Number.isFinite(this.rate) ? 1000 / this.rate : 0;
-		this.nextStartAt = (now > this.nextStartAt + spacing / 2 ? now : this.nextStartAt) + spacing;
+		this.nextStartAt = (now > this.nextStartAt + spacing ? now : this.nextStartAt) + spacing;
 	}
 
 	/** Concur accepted a request that started at `startedAt`. */
@@ -125,7 +132,7 @@ export class ThrottleControl {
 		if (Number.isFinite(this.rate) && now > this.lastRateGrowthAt) {
 			this.rate +=
 				(Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) *
-					Math.min(1, PROBE_FULL_SPEED_WAIT_MS / this.lastWaitMs) ** 2 *
+					this.probeSpeed() *
 					(now - this.lastRateGrowthAt)) /
 				1000;
 			this.lastRateGrowthAt = now;
@@ -181,6 +188,7 @@ export class ThrottleControl {
 		this.windowAccepted = 0;
 		if (Number.isFinite(this.rate)) {
 			const measured = this.measuredRate(window);
+			this.rateMeasured = true;
 			this.rate = Math.max(
 				Math.min(
 					Math.max(measured, this.rate * MIN_RATE_AFTER_THROTTLE),
@@ -194,6 +202,12 @@ export class ThrottleControl {
 			this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
 			this.firstWindow = window;
 		}
+	}
+
+	/** The share of full speed at which the rate probes upwards now. */
+	private probeSpeed(): number {
+		if (!this.rateMeasured) return 1;
+		return Math.min(1, PROBE_FULL_SPEED_WAIT_MS / this.lastWaitMs) ** 2;
 	}
 
 	/**
