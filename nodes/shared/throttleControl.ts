@@ -36,11 +36,11 @@ const RATE_AFTER_THROTTLE = 0.97;
 const MIN_RATE_AFTER_THROTTLE = 0.5;
 /**
  * How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s
- * per second. Once the rate was measured, a pause longer than the jittered minimum
- * (PROBE_FULL_SPEED_WAIT_MS) slows it by the square of the ratio: probing costs one pause per
- * throttle, and the time between throttles grows as 1 / sqrt(growth) (the burst is used up by the
- * area under the overshoot), so this keeps the share of time lost to pauses the same whatever
- * Concur asks.
+ * per second. A pause longer than the jittered minimum (PROBE_FULL_SPEED_WAIT_MS) slows it by the
+ * square of the ratio: probing costs one pause per throttle, and the time between throttles grows
+ * as 1 / sqrt(growth) (the burst is used up by the area under the overshoot), so this keeps the
+ * share of time lost to pauses the same whatever Concur asks. Slow start's guess may be a little
+ * low, and then stays so for a while; that costs less than a second throttle would.
  */
 const RATE_GROWTH_PER_SECOND = 0.01;
 const MIN_RATE_GROWTH = 0.5;
@@ -80,13 +80,8 @@ export class ThrottleControl {
 	private lastCutAt = -Infinity;
 	private lastRateGrowthAt = 0;
 	private throttlesInRow = 0;
-	/**
-	 * The pause after the last throttle: the longer, the costlier a throttle, the slower the probing
-	 * once the rate was measured (before, the rate is slow start's rough guess, quite possibly too
-	 * low: probing at full speed finds out soon).
-	 */
+	/** The pause after the last throttle: the longer, the costlier a throttle, the slower the probing. */
 	private lastWaitMs = MIN_THROTTLE_WAIT_MS;
-	private rateMeasured = false;
 	/** The current window: its first start (none yet after a pause) and the requests of it accepted. */
 	private windowStart?: number;
 	private windowAccepted = 0;
@@ -188,7 +183,6 @@ export class ThrottleControl {
 		this.windowAccepted = 0;
 		if (Number.isFinite(this.rate)) {
 			const measured = this.measuredRate(window);
-			this.rateMeasured = true;
 			this.rate = Math.max(
 				Math.min(
 					Math.max(measured, this.rate * MIN_RATE_AFTER_THROTTLE),
@@ -206,7 +200,6 @@ export class ThrottleControl {
 
 	/** The share of full speed at which the rate probes upwards now. */
 	private probeSpeed(): number {
-		if (!this.rateMeasured) return 1;
 		return Math.min(1, PROBE_FULL_SPEED_WAIT_MS / this.lastWaitMs) ** 2;
 	}
 

@@ -168,31 +168,21 @@ describe('the send rate', () => {
 		expect(control.rate).toBeCloseTo(afterCut + Math.max(afterCut * 0.01, 0.5) * 10, 5);
 	});
 
-	test('once the rate is measured, the longer the pause Concur asks for, the slower it probes: the growth falls with the square of the pause', () => {
+	test('the longer the pause Concur asks for, the slower it probes: the growth falls with the square of the pause', () => {
 		// A throttle costs its whole pause, so the time between throttles must grow with the pause
 		// for probing to cost the same share; that time grows as 1 / sqrt(growth).
 		const growthAfter = (retryAfterMs) => {
 			const control = auto();
 			windowEndingInThrottle(control, 0, 15, 100, retryAfterMs);
-			windowEndingInThrottle(control, control.pausedUntil, 55, 900, retryAfterMs);
 			const afterCut = control.rate;
 			control.succeeded(control.pausedUntil, control.pausedUntil - 50);
 			control.succeeded(control.pausedUntil + 10_000, control.pausedUntil + 9_950);
 			return control.rate - afterCut;
 		};
-		expect(growthAfter(0)).toBeCloseTo(0.5 * 10, 5);
-		expect(growthAfter(375)).toBeCloseTo(0.5 * 10, 5);
+		expect(growthAfter(0)).toBeGreaterThan(0);
+		expect(growthAfter(375)).toBeCloseTo(growthAfter(0), 5);
 		expect(growthAfter(1_000) / growthAfter(0)).toBeCloseTo((375 / 1_000) ** 2, 5);
 		expect(growthAfter(3_000) / growthAfter(0)).toBeCloseTo((375 / 3_000) ** 2, 5);
-	});
-
-	test("before that, after slow start's rough guess, it probes at full speed whatever the pause", () => {
-		const control = auto();
-		windowEndingInThrottle(control, 0, 15, 100, 1_000);
-		const afterCut = control.rate;
-		control.succeeded(control.pausedUntil, control.pausedUntil - 50);
-		control.succeeded(control.pausedUntil + 10_000, control.pausedUntil + 9_950);
-		expect(control.rate - afterCut).toBeCloseTo(Math.max(afterCut * 0.01, 0.5) * 10, 5);
 	});
 });
 
