@@ -6,11 +6,12 @@
  * - `limit`, the requests in flight: starts low, doubles every round trip while Concur answers
  *   without throttling and latency stays flat, then grows by one per round trip; halves on a throttle.
  * - `rate`, request starts per second: unlimited until the first throttle, then 60 % of the rate
- *   Concur accepted until then (as TCP leaves slow start), growing slowly. At each later throttle
+ *   Concur accepted until then (as TCP leaves slow start), growing slowly. At the next throttle
  *   it is set to the rate Concur was measured to accept (as TCP Westwood sets its window from the
- *   bandwidth it measured), not cut blindly: with `Retry-After: 1` every throttle stops all sending
- *   for a second, about 50 requests' worth at 50/s, so the rate must be found in as few throttles
- *   as possible, and probed more slowly the longer Concur's pause. Concur limits a rate, and its
+ *   bandwidth it measured), not cut blindly, then cut by a tenth at each later one: with
+ *   `Retry-After: 1` every throttle stops all sending for a second, about 50 requests' worth at
+ *   50/s, so the rate must be found in as few throttles as possible, and probed more slowly the
+ *   longer Concur's pause. Concur limits a rate, and its
  *   limit can sit between the rates of two whole concurrency levels (2 and 3 requests in flight at
  *   50 ms are 40/s and 60/s; 50/s needs pacing).
  * A throttle also pauses every sender until Concur's Retry-After has passed, and never for less
@@ -29,11 +30,17 @@ export const AUTO_START_PARALLEL = 4;
 /** Rate after the first throttle, as a share of the rate accepted until then (inflated by Concur's burst allowance). */
 const RATE_AFTER_SLOW_START = 0.6;
 /**
- * Rate after any later throttle: Concur's rate as measured, but no more than this share of the
- * rate that was throttled (a throttle always slows down), and no less than half of it.
+ * Rate after the second throttle: Concur's rate as measured, but no more than this share of the
+ * rate that was throttled (a throttle always slows down), and no less than half of it. Measured
+ * once only, and only over a window at least MEASURE_MIN_LENGTH times the first one: the
+ * measurement assumes a token bucket, and throttling that is not one (answers throttled at
+ * random, a cap on requests in flight) would drag the rate down at every throttle.
  */
-const RATE_AFTER_THROTTLE = 0.97;
-const MIN_RATE_AFTER_THROTTLE = 0.5;
+const RATE_AFTER_MEASURED_THROTTLE = 0.97;
+const MIN_RATE_AFTER_MEASURED_THROTTLE = 0.5;
+const MEASURE_MIN_LENGTH = 4;
+/** Rate after any other throttle, as a share of the rate that was throttled. */
+const RATE_AFTER_THROTTLE = 0.9;
 /**
  * How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s
  * per second. A pause longer than the jittered minimum (PROBE_FULL_SPEED_WAIT_MS) slows it by the
@@ -82,6 +89,8 @@ export class ThrottleControl {
 	private throttlesInRow = 0;
 	/** The pause after the last throttle: the longer, the costlier a throttle, the slower the probing. */
 	private lastWaitMs = MIN_THROTTLE_WAIT_MS;
+	/** Whether a later throttle has measured Concur's rate (it is measured once). */
+	private rateMeasured = false;
 	/** The current window: its first start (none yet after a pause) and the requests of it accepted. */
 	private windowStart?: number;
 	private windowAccepted = 0;
@@ -184,10 +193,12 @@ export class ThrottleControl {
 		if (Number.isFinite(this.rate)) {
 			const measured = this.measuredRate(window);
 			this.rate = Math.max(
-				Math.min(
-					Math.max(measured, this.rate * MIN_RATE_AFTER_THROTTLE),
-					this.rate * RATE_AFTER_THROTTLE,
-				),
+				measured === undefined
+					? this.rate * RATE_AFTER_THROTTLE
+					: Math.min(
+							Math.max(measured, this.rate * MIN_RATE_AFTER_MEASURED_THROTTLE),
+							this.rate * RATE_AFTER_MEASURED_THROTTLE,
+						),
 				MIN_RATE,
 			);
 		}
@@ -207,13 +218,20 @@ export class ThrottleControl {
 	 * Concur's rate, from this window and the first one, both ended by a throttle: each was accepted
 	 * Concur's burst plus its rate times the window's length, so their difference cancels the
 	 * burst. When the bucket was not full at this window's start (a short pause), or some of its
-	 * refill went unused (sending below the rate), this is lower than the rate: the safe side. 0
-	 * when there is nothing to measure.
+	 * refill went unused (sending below the rate), this is lower than the rate: the safe side.
+	 * Undefined when the rate was measured already or this window is too short to measure it.
 	 */
-	private measuredRate(window: Window): number {
+	private measuredRate(window: Window): number | undefined {
 		const first = this.firstWindow;
-		if (!first || window.ms <= first.ms) return 0;
-		return Math.max(0, ((window.accepted - first.accepted) * 1000) / (window.ms - first.ms));
+		if (
+			!first ||
+			this.rateMeasured ||
+			window.ms < first.ms * MEASURE_MIN_LENGTH ||
+			window.accepted <= first.accepted
+		)
+			return undefined;
+		this.rateMeasured = true;
+		return ((window.accepted - first.accepted) * 1000) / (window.ms - first.ms);
 	}
 
 	/**

@@ -202,7 +202,7 @@ function windowEndingInThrottle(control, from, accepted, ms, retryAfterMs = 1_00
 	return rate;
 }
 
-describe('the rate after a later throttle: measured, as TCP Westwood sets its window from the bandwidth it measured', () => {
+describe('the rate after the second throttle: measured, as TCP Westwood sets its window from the bandwidth it measured', () => {
 	// A token bucket of 50/s with a burst of 10: a window of t seconds that ends in a throttle was
 	// accepted 10 + 50 t requests.
 	test("it is Concur's rate: the burst cancels between the first window and this one", () => {
@@ -234,7 +234,24 @@ describe('the rate after a later throttle: measured, as TCP Westwood sets its wi
 	test('and by half at most, when the measure says less (a pause too short to refill the bucket)', () => {
 		const control = auto();
 		windowEndingInThrottle(control, 0, 15, 100);
-		const before = windowEndingInThrottle(control, control.pausedUntil, 2, 300, 0);
+		const before = windowEndingInThrottle(control, control.pausedUntil, 20, 1_000, 0);
 		expect(control.rate).toBeCloseTo(before / 2, 5);
+	});
+
+	test('a window shorter than 4 times the first measures nothing: the throttle cuts by a tenth', () => {
+		// Throttling that is no token bucket (answers throttled at random) ends windows at random.
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		const before = windowEndingInThrottle(control, control.pausedUntil, 20, 390, 0);
+		expect(control.rate).toBeCloseTo(before * 0.9, 5);
+	});
+
+	test('the rate is measured once; every later throttle cuts it by a tenth', () => {
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		windowEndingInThrottle(control, control.pausedUntil, 55, 900);
+		expect(control.rate).toBeCloseTo(50, 5);
+		const before = windowEndingInThrottle(control, control.pausedUntil, 20, 1_000);
+		expect(control.rate).toBeCloseTo(before * 0.9, 5);
 	});
 });
