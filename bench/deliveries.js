@@ -14,6 +14,7 @@ function deliveryOutcome(stats, sent) {
 		// From the first delivery to the last: the sending, without the node's reading of its items.
 		sendingSeconds:
 			received.length > 1 ? (Math.max(...received) - Math.min(...received)) / 1000 : 0,
+		firstDeliveryAt: received.length > 0 ? Math.min(...received) : undefined,
 	};
 }
 

@@ -1,27 +1,38 @@
 // npm run bench:n8n: 1,000 messages to the simulator at 50 ms latency inside a real n8n, in one
-// run, in three conditions (unthrottled; throttled to R 50/s, burst B 10, with Retry-After 0; the
-// same with Retry-After 1) and four senders: Concur Notify at its defaults, and n8n's HTTP Request
+// run, in five conditions (unthrottled; throttled to R 50/s, burst B 10, with each form of
+// Retry-After: 0, 1, absent, an HTTP date) and four senders: Concur Notify at its defaults, and n8n's HTTP Request
 // node set up for this API (a Header Auth credential holding a bearer token pasted by hand) at its
 // defaults, with n8n's Retry On Fail, and with its batching tuned to the limit.
 const fs = require('node:fs');
 const path = require('node:path');
+const { parseArgs } = require('node:util');
 const { deliveryOutcome } = require('./deliveries');
 const { createInstance, runtime } = require('../rig/n8nInstance');
 
 const MESSAGES = 1000;
 const LATENCY_MS = 50;
 const THROTTLE = { ratePerSecond: 50, burst: 10 };
+const throttled = (retryAfter) => ({
+	key: String(retryAfter),
+	label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: ${retryAfter}`,
+	rateLimit: { ...THROTTLE, retryAfter },
+});
 const CONDITIONS = [
-	{ label: 'unthrottled', rateLimit: null },
-	{
-		label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 0`,
-		rateLimit: { ...THROTTLE, retryAfter: 0 },
-	},
-	{
-		label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: 1`,
-		rateLimit: { ...THROTTLE, retryAfter: 1 },
-	},
+	{ key: 'unthrottled', label: 'unthrottled', rateLimit: null },
+	throttled(0),
+	throttled(1),
+	throttled('absent'),
+	throttled('date'),
 ];
+// `npm run bench:n8n -- --help`: run a part of it while iterating.
+const { values: options } = parseArgs({
+	options: {
+		conditions: { type: 'string', default: CONDITIONS.map((c) => c.key).join(',') },
+		'notify-only': { type: 'boolean', default: false },
+		repeat: { type: 'string', default: '1' },
+		help: { type: 'boolean', default: false },
+	},
+});
 // Batching tuned to the limit: a full burst per batch, as often as the rate refills one.
 const BATCH = {
 	batchSize: THROTTLE.burst,
@@ -118,6 +129,15 @@ async function execute(n8n, workflowId) {
 }
 
 async function main() {
+	if (options.help) {
+		console.log(`npm run bench:n8n -- [options]
+  --conditions unthrottled,0,1,absent,date   which conditions (default all; the numbers and words are Retry-After forms)
+  --notify-only   only Concur Notify, not the HTTP Request node (whose comparison lines then say nothing)
+  --repeat N      run each sender N times per condition (the machine is noisy)`);
+		return;
+	}
+	const wanted = options.conditions.split(',');
+	const conditions = CONDITIONS.filter((c) => wanted.includes(c.key));
 	const n8n = await createInstance({ port: 5740 });
 	try {
 		const { sim } = n8n;
@@ -175,13 +195,16 @@ async function main() {
 			`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms, wall time = time of the sending node`,
 		);
 		console.log(
-			'| condition | sender | wall time | messages/s | goodput/R | goodput/R while sending | delivered once | lost | duplicated | requests sent | 429s | token requests |',
+			'| condition | sender | wall time | before the first delivery | messages/s | goodput/R | goodput/R while sending | delivered once | lost | duplicated | requests sent | 429s | token requests |',
 		);
-		console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+		console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 		const comparisons = [];
-		for (const condition of CONDITIONS) {
+		for (const condition of conditions) {
 			const results = [];
-			for (const sender of senders) {
+			const runs = (options['notify-only'] ? senders.slice(0, 1) : senders).flatMap((sender) =>
+				Array.from({ length: Number(options.repeat) }, () => sender),
+			);
+			for (const sender of runs) {
 				// A full bucket and zero counters for every run.
 				sim.state.setConfig({
 					latency: { fixedMs: LATENCY_MS, jitterMs: 0 },
@@ -200,6 +223,8 @@ async function main() {
 					requests: stats.requests.messages,
 					throttled: stats.throttled.messages,
 					error: error?.message,
+					// What the node did before its first message arrived: reading its items, the token.
+					beforeFirstSeconds: (outcome.firstDeliveryAt - send.startTime) / 1000,
 				};
 				// The HTTP Request node's token was fetched once, by hand, before the runs.
 				r.tokens = stats.requests.token + (sender.sender === concurNotify ? 0 : 1);
@@ -209,11 +234,18 @@ async function main() {
 						: '—';
 				const whileSending = r.sendingSeconds > 0 ? share(r.deliveredOnce / r.sendingSeconds) : '—';
 				console.log(
-					`| ${condition.label} | ${r.label} | ${seconds.toFixed(1)} s | ${r.perSecond.toFixed(0)} | ${share(r.perSecond)} | ${whileSending} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokens} |`,
+					`| ${condition.label} | ${r.label} | ${seconds.toFixed(1)} s | ${r.beforeFirstSeconds.toFixed(1)} s | ${r.perSecond.toFixed(0)} | ${share(r.perSecond)} | ${whileSending} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokens} |`,
 				);
 				results.push(r);
 			}
-			comparisons.push(compare(condition, results));
+			for (const notify of results.filter((r) => r.sender === concurNotify))
+				comparisons.push(
+					compare(
+						condition,
+						notify,
+						results.find((r) => r.sender !== concurNotify),
+					),
+				);
 		}
 		console.log('');
 		for (const line of comparisons) console.log(line);
@@ -223,7 +255,9 @@ async function main() {
 }
 
 /** One line per condition: Concur Notify against its goal and the HTTP Request node at its defaults. */
-function compare(condition, [notify, httpDefault]) {
+function compare(condition, notify, httpDefault) {
+	if (!httpDefault && !condition.rateLimit)
+		return `${condition.label}: Concur Notify took ${notify.seconds.toFixed(1)} s (no HTTP Request run to compare).`;
 	if (!condition.rateLimit) {
 		const ratio = httpDefault.seconds / notify.seconds;
 		const verdict =
@@ -234,7 +268,7 @@ function compare(condition, [notify, httpDefault]) {
 	const extra = notify.requests / Math.max(notify.deliveredOnce, 1) - 1;
 	const met = notify.deliveredOnce === MESSAGES && share >= 0.9 && extra <= 0.1;
 	const whileSending = notify.deliveredOnce / notify.sendingSeconds / THROTTLE.ratePerSecond;
-	return `${condition.label}: Concur Notify delivered ${notify.deliveredOnce} once at ${(share * 100).toFixed(0)} % of R over the node's time (${(whileSending * 100).toFixed(0)} % from first to last delivery) with ${(extra * 100).toFixed(0)} % extra requests (goal: all once, >= 90 %, <= 10 %: ${met ? 'met' : 'not met'}); HTTP Request (defaults) delivered ${httpDefault.deliveredOnce} once${httpDefault.error ? ' and failed' : ''}.`;
+	return `${condition.label}: Concur Notify delivered ${notify.deliveredOnce} once at ${(share * 100).toFixed(0)} % of R over the node's time (${(whileSending * 100).toFixed(0)} % from first to last delivery) with ${(extra * 100).toFixed(0)} % extra requests (goal: all once, >= 90 %, <= 10 %: ${met ? 'met' : 'not met'})${httpDefault ? `; HTTP Request (defaults) delivered ${httpDefault.deliveredOnce} once${httpDefault.error ? ' and failed' : ''}` : ''}.`;
 }
 
 main().catch((error) => {

@@ -61,14 +61,20 @@ async function sendAll(sim, { parallel, seed, retryAfter }) {
 	};
 }
 
-async function main() {
+async function main({
+	retryAfter: forms = [0, 1, 'absent', 'date'],
+	throttledOnly = false,
+	repeat = 1,
+} = {}) {
 	const sim = await startSimulatorProcess();
 	try {
-		const sequential = await sendAll(sim, { parallel: 1, seed: 1 });
-		const parallel = await sendAll(sim, { seed: 2 });
+		const sequential = throttledOnly ? undefined : await sendAll(sim, { parallel: 1, seed: 1 });
+		const parallel = throttledOnly ? undefined : await sendAll(sim, { seed: 2 });
 		const throttled = [];
-		for (const [i, retryAfter] of [0, 1, 'absent'].entries())
-			throttled.push(await sendAll(sim, { seed: 3 + i, retryAfter }));
+		let seed = 3;
+		for (const retryAfter of forms)
+			for (let run = 0; run < repeat; run++)
+				throttled.push(await sendAll(sim, { seed: seed++, retryAfter }));
 		const row = (r) =>
 			`| ${r.mode} | ${r.seconds.toFixed(1)} s | ${r.perSecond.toFixed(1)} | ${(r.shareOfLimit * 100).toFixed(0)} % | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${r.throttled} | ${r.tokenRequests} |`;
 		console.log(
@@ -78,10 +84,11 @@ async function main() {
 			'| mode | wall time | messages/s | share of the limit | delivered once | lost | duplicated | requests sent | 429s | token requests |',
 		);
 		console.log('|---|---|---|---|---|---|---|---|---|---|');
-		for (const r of [sequential, parallel, ...throttled]) console.log(row(r));
-		console.log(
-			`default vs sequential: ${(parallel.perSecond / sequential.perSecond).toFixed(1)}× faster`,
-		);
+		for (const r of [sequential, parallel, ...throttled]) if (r) console.log(row(r));
+		if (sequential && parallel)
+			console.log(
+				`default vs sequential: ${(parallel.perSecond / sequential.perSecond).toFixed(1)}× faster`,
+			);
 		// The goal: every message exactly once, at >= 90 % of R, with at most 10 % extra requests.
 		for (const r of throttled) {
 			const extra = r.requests / Math.max(r.deliveredOnce, 1) - 1;

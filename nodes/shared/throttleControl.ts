@@ -6,9 +6,14 @@
  * - `limit`, the requests in flight: starts low, doubles every round trip while Concur answers
  *   without throttling and latency stays flat, then grows by one per round trip; halves on a throttle.
  * - `rate`, request starts per second: unlimited until the first throttle, then 60 % of the rate
- *   Concur accepted until then (as TCP leaves slow start), growing slowly and cut by a tenth at each
- *   later throttle. Concur limits a rate, and its limit can sit between the rates of two whole
- *   concurrency levels (2 and 3 requests in flight at 50 ms are 40/s and 60/s; 50/s needs pacing).
+ *   Concur accepted until then (as TCP leaves slow start), growing slowly. At the next throttle
+ *   it is set to the rate Concur was measured to accept (as TCP Westwood sets its window from the
+ *   bandwidth it measured), not cut blindly, then cut by a tenth at each later one: with
+ *   `Retry-After: 1` every throttle stops all sending for a second, about 50 requests' worth at
+ *   50/s, so the rate must be found in as few throttles as possible, and probed more slowly the
+ *   longer Concur's pause. Concur limits a rate, and its
+ *   limit can sit between the rates of two whole concurrency levels (2 and 3 requests in flight at
+ *   50 ms are 40/s and 60/s; 50/s needs pacing).
  * A throttle also pauses every sender until Concur's Retry-After has passed, and never for less
  * than a short jittered minimum, so `Retry-After: 0` cannot cause a burst.
  * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
@@ -24,18 +29,42 @@ export interface ThrottleSettings {
 export const AUTO_START_PARALLEL = 4;
 /** Rate after the first throttle, as a share of the rate accepted until then (inflated by Concur's burst allowance). */
 const RATE_AFTER_SLOW_START = 0.6;
-/** Rate after any later throttle, as a share of the rate that was throttled. */
+/**
+ * Rate after the second throttle: Concur's rate as measured, but no more than this share of the
+ * rate that was throttled (a throttle always slows down), and no less than half of it. Measured
+ * once only, and only over a window at least MEASURE_MIN_LENGTH times the first one: the
+ * measurement assumes a token bucket, and throttling that is not one (answers throttled at
+ * random, a cap on requests in flight) would drag the rate down at every throttle.
+ */
+const RATE_AFTER_MEASURED_THROTTLE = 0.97;
+const MIN_RATE_AFTER_MEASURED_THROTTLE = 0.5;
+const MEASURE_MIN_LENGTH = 4;
+/** Rate after any other throttle, as a share of the rate that was throttled. */
 const RATE_AFTER_THROTTLE = 0.9;
-/** How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s per second. */
+/**
+ * How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s
+ * per second. A pause longer than the jittered minimum (PROBE_FULL_SPEED_WAIT_MS) slows it by the
+ * square of the ratio: probing costs one pause per throttle, and the time between throttles grows
+ * as 1 / sqrt(growth) (the burst is used up by the area under the overshoot), so this keeps the
+ * share of time lost to pauses the same whatever Concur asks. Slow start's guess may be a little
+ * low, and then stays so for a while; that costs less than a second throttle would.
+ */
 const RATE_GROWTH_PER_SECOND = 0.01;
 const MIN_RATE_GROWTH = 0.5;
 const MIN_RATE = 0.2;
 /** The shortest pause after a throttle; doubled for every throttle in a row without a success. */
 export const MIN_THROTTLE_WAIT_MS = 250;
 const MAX_MIN_WAIT_MS = 8_000;
+const PROBE_FULL_SPEED_WAIT_MS = MIN_THROTTLE_WAIT_MS * 1.5;
 /** Latency counts as flat while within this factor (plus a little) of the lowest seen. */
 const FLAT_LATENCY_FACTOR = 2;
 const FLAT_LATENCY_SLACK_MS = 20;
+
+/** Sending from a (re)start until a throttle: the requests started in it that Concur accepted, and its length. */
+interface Window {
+	accepted: number;
+	ms: number;
+}
 
 export class ThrottleControl {
 	/** Requests that may be in flight now. */
@@ -58,6 +87,15 @@ export class ThrottleControl {
 	private lastCutAt = -Infinity;
 	private lastRateGrowthAt = 0;
 	private throttlesInRow = 0;
+	/** The pause after the last throttle: the longer, the costlier a throttle, the slower the probing. */
+	private lastWaitMs = MIN_THROTTLE_WAIT_MS;
+	/** Whether a later throttle has measured Concur's rate (it is measured once). */
+	private rateMeasured = false;
+	/** The current window: its first start (none yet after a pause) and the requests of it accepted. */
+	private windowStart?: number;
+	private windowAccepted = 0;
+	/** The window that ended in the first throttle (slow start): the reference that cancels the burst. */
+	private firstWindow?: Window;
 
 	constructor(
 		private readonly settings: ThrottleSettings,
@@ -75,10 +113,18 @@ export class ThrottleControl {
 		return Math.max(0, this.pausedUntil - now, this.nextStartAt - now);
 	}
 
-	/** Books the start of a request at `now`, spacing the next one by the current rate. */
+	/**
+	 * Books the start of a request at `now`, spacing the next one by the current rate. The spacing
+	 * counts from the booked time, not from `now`, while a request starts up to one spacing late:
+	 * timers fire late on a busy machine, and counting from each late start would send several
+	 * percent below the rate (the lost share of Concur's rate never comes back); at most two
+	 * requests then start together. Later than that, the sending was idle (a pause, the limit on
+	 * requests in flight) and starts afresh: no catching up in a burst.
+	 */
 	started(now: number): void {
-		this.nextStartAt =
-			Math.max(now, this.nextStartAt) + (Number.isFinite(this.rate) ? 1000 / this.rate : 0);
+		this.windowStart ??= now;
+		const spacing = Number.isFinite(this.rate) ? 1000 / this.rate : 0;
+		this.nextStartAt = (now > this.nextStartAt + spacing ? now : this.nextStartAt) + spacing;
 	}
 
 	/** Concur accepted a request that started at `startedAt`. */
@@ -86,16 +132,20 @@ export class ThrottleControl {
 		this.throttlesInRow = 0;
 		this.accepted++;
 		this.firstSuccessAt ??= now;
+		if (this.windowStart !== undefined && startedAt >= this.windowStart) this.windowAccepted++;
 		if (Number.isFinite(this.rate) && now > this.lastRateGrowthAt) {
 			this.rate +=
 				(Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) *
+					this.probeSpeed() *
 					(now - this.lastRateGrowthAt)) /
 				1000;
 			this.lastRateGrowthAt = now;
 		}
 		if (this.limit < this.target && this.accepted === 1) {
-			// The first request went alone to fetch the token.
+			// The first request went alone to fetch the token: the sending starts now.
 			this.limit = this.target;
+			this.windowStart = undefined;
+			this.windowAccepted = 0;
 			return;
 		}
 		if (!this.adaptive) return;
@@ -129,14 +179,59 @@ export class ThrottleControl {
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
 		this.lastRateGrowthAt = Math.max(this.lastRateGrowthAt, this.pausedUntil);
 		if (echo) return;
+		this.lastWaitMs = wait;
 		this.lastCutAt = now;
 		this.successesSinceGrowth = 0;
 		if (this.adaptive) this.limit = Math.max(1, Math.floor(this.limit / 2));
 		this.slowStart = false;
-		if (Number.isFinite(this.rate)) this.rate = Math.max(this.rate * RATE_AFTER_THROTTLE, MIN_RATE);
+		const window = {
+			accepted: this.windowAccepted,
+			ms: startedAt - (this.windowStart ?? startedAt),
+		};
+		this.windowStart = undefined;
+		this.windowAccepted = 0;
+		if (Number.isFinite(this.rate)) {
+			const measured = this.measuredRate(window);
+			this.rate = Math.max(
+				measured === undefined
+					? this.rate * RATE_AFTER_THROTTLE
+					: Math.min(
+							Math.max(measured, this.rate * MIN_RATE_AFTER_MEASURED_THROTTLE),
+							this.rate * RATE_AFTER_MEASURED_THROTTLE,
+						),
+				MIN_RATE,
+			);
+		}
 		// Before any success there is no rate to start from: the pause and the smaller limit do.
-		else if (this.accepted > 1)
+		else if (this.accepted > 1) {
 			this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
+			this.firstWindow = window;
+		}
+	}
+
+	/** The share of full speed at which the rate probes upwards now. */
+	private probeSpeed(): number {
+		return Math.min(1, PROBE_FULL_SPEED_WAIT_MS / this.lastWaitMs) ** 2;
+	}
+
+	/**
+	 * Concur's rate, from this window and the first one, both ended by a throttle: each was accepted
+	 * Concur's burst plus its rate times the window's length, so their difference cancels the
+	 * burst. When the bucket was not full at this window's start (a short pause), or some of its
+	 * refill went unused (sending below the rate), this is lower than the rate: the safe side.
+	 * Undefined when the rate was measured already or this window is too short to measure it.
+	 */
+	private measuredRate(window: Window): number | undefined {
+		const first = this.firstWindow;
+		if (
+			!first ||
+			this.rateMeasured ||
+			window.ms < first.ms * MEASURE_MIN_LENGTH ||
+			window.accepted <= first.accepted
+		)
+			return undefined;
+		this.rateMeasured = true;
+		return ((window.accepted - first.accepted) * 1000) / (window.ms - first.ms);
 	}
 
 	/**

@@ -134,6 +134,20 @@ describe('the send rate', () => {
 		expect(control.delayBeforeStart(start)).toBeCloseTo(1000 / 60, 5);
 	});
 
+	test('a start a little late keeps to the schedule (timers fire late); much later, the schedule starts afresh', () => {
+		const control = auto();
+		control.started(0);
+		for (let t = 10; t <= 1_000; t += 10) control.succeeded(t, t - 10);
+		control.throttled(1_000, 990, 0);
+		const spacing = 1000 / control.rate;
+		const start = control.pausedUntil;
+		control.started(start);
+		control.started(start + spacing + 2);
+		expect(control.delayBeforeStart(start + spacing + 2)).toBeCloseTo(spacing - 2, 5);
+		control.started(start + spacing * 4);
+		expect(control.delayBeforeStart(start + spacing * 4)).toBeCloseTo(spacing, 5);
+	});
+
 	test('a throttle before any success sets no rate (nothing to measure): the pause and a smaller limit act', () => {
 		const control = auto();
 		control.started(0);
@@ -142,18 +156,102 @@ describe('the send rate', () => {
 		expect(control.limit).toBe(AUTO_START_PARALLEL / 2);
 	});
 
-	test('later throttles cut it by a tenth; between them it grows by 1 % a second (at least 0.5/s), not while paused', () => {
+	test('between throttles it grows by 1 % a second (at least 0.5/s), not while paused', () => {
 		const control = auto();
 		control.started(0);
 		for (let t = 10; t <= 1_000; t += 10) control.succeeded(t, t - 10);
-		control.throttled(1_000, 990, 1_000);
+		control.throttled(1_000, 990, 0);
 		const afterCut = control.rate;
-		control.succeeded(1_500, 1_000);
+		control.succeeded(1_200, 1_000);
 		expect(control.rate).toBe(afterCut);
-		control.succeeded(12_000, 11_950);
+		control.succeeded(11_250, 11_200);
 		expect(control.rate).toBeCloseTo(afterCut + Math.max(afterCut * 0.01, 0.5) * 10, 5);
-		const before = control.rate;
-		control.throttled(12_100, 12_050, 0);
+	});
+
+	test('the longer the pause Concur asks for, the slower it probes: the growth falls with the square of the pause', () => {
+		// A throttle costs its whole pause, so the time between throttles must grow with the pause
+		// for probing to cost the same share; that time grows as 1 / sqrt(growth).
+		const growthAfter = (retryAfterMs) => {
+			const control = auto();
+			windowEndingInThrottle(control, 0, 15, 100, retryAfterMs);
+			const afterCut = control.rate;
+			control.succeeded(control.pausedUntil, control.pausedUntil - 50);
+			control.succeeded(control.pausedUntil + 10_000, control.pausedUntil + 9_950);
+			return control.rate - afterCut;
+		};
+		expect(growthAfter(0)).toBeGreaterThan(0);
+		expect(growthAfter(375)).toBeCloseTo(growthAfter(0), 5);
+		expect(growthAfter(1_000) / growthAfter(0)).toBeCloseTo((375 / 1_000) ** 2, 5);
+		expect(growthAfter(3_000) / growthAfter(0)).toBeCloseTo((375 / 3_000) ** 2, 5);
+	});
+});
+
+/**
+ * One window of sending that ends in a throttle: `accepted` requests start evenly over `ms` from
+ * `from`, each accepted 50 ms later, then the next is refused. Returns the rate just before.
+ */
+function windowEndingInThrottle(control, from, accepted, ms, retryAfterMs = 1_000) {
+	for (let i = 0; i < accepted; i++) {
+		const startedAt = from + (i * ms) / accepted;
+		control.started(startedAt);
+		control.succeeded(startedAt + 50, startedAt);
+	}
+	control.started(from + ms);
+	const rate = control.rate;
+	control.throttled(from + ms + 50, from + ms, retryAfterMs);
+	return rate;
+}
+
+describe('the rate after the second throttle: measured, as TCP Westwood sets its window from the bandwidth it measured', () => {
+	// A token bucket of 50/s with a burst of 10: a window of t seconds that ends in a throttle was
+	// accepted 10 + 50 t requests.
+	test("it is Concur's rate: the burst cancels between the first window and this one", () => {
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		const afterSlowStart = control.rate;
+		expect(afterSlowStart).toBeGreaterThan(60);
+		windowEndingInThrottle(control, control.pausedUntil, 55, 900);
+		expect(control.rate).toBeCloseTo(50, 5);
+	});
+
+	test('the first window starts after the request that fetched the token alone', () => {
+		const control = auto(true);
+		control.started(0);
+		control.succeeded(300, 0);
+		windowEndingInThrottle(control, 300, 15, 100);
+		windowEndingInThrottle(control, control.pausedUntil, 55, 900);
+		expect(control.rate).toBeCloseTo(50, 5);
+	});
+
+	test('a throttle cuts by 3 % at least, when the measure says more than the throttled rate', () => {
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		// More accepted than the rate allowed (the bucket was not full at the start of the first window).
+		const before = windowEndingInThrottle(control, control.pausedUntil, 200, 2_100, 0);
+		expect(control.rate).toBeCloseTo(before * 0.97, 5);
+	});
+
+	test('and by half at most, when the measure says less (a pause too short to refill the bucket)', () => {
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		const before = windowEndingInThrottle(control, control.pausedUntil, 20, 1_000, 0);
+		expect(control.rate).toBeCloseTo(before / 2, 5);
+	});
+
+	test('a window shorter than 4 times the first measures nothing: the throttle cuts by a tenth', () => {
+		// Throttling that is no token bucket (answers throttled at random) ends windows at random.
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		const before = windowEndingInThrottle(control, control.pausedUntil, 20, 390, 0);
+		expect(control.rate).toBeCloseTo(before * 0.9, 5);
+	});
+
+	test('the rate is measured once; every later throttle cuts it by a tenth', () => {
+		const control = auto();
+		windowEndingInThrottle(control, 0, 15, 100);
+		windowEndingInThrottle(control, control.pausedUntil, 55, 900);
+		expect(control.rate).toBeCloseTo(50, 5);
+		const before = windowEndingInThrottle(control, control.pausedUntil, 20, 1_000);
 		expect(control.rate).toBeCloseTo(before * 0.9, 5);
 	});
 });
