@@ -297,6 +297,20 @@ async function apiKey(url, cookie) {
 	return (await response.json()).data.rawApiKey;
 }
 
+/** A client of n8n's public API: `call(method, route, body)` answers the parsed JSON, throws on non-2xx. */
+function publicApi(url, key) {
+	return async (method, route, body) => {
+		const response = await fetch(`${url}/api/v1${route}`, {
+			method,
+			headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
+			body: body && JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
+		return text ? JSON.parse(text) : undefined;
+	};
+}
+
 module.exports = {
 	N8N_VERSION,
 	OWNER,
@@ -312,6 +326,7 @@ module.exports = {
 	waitUntilReady,
 	ownerSession,
 	apiKey,
+	publicApi,
 	node24,
 	root,
 };

@@ -126,15 +126,7 @@ test('the example: a failed callout → the HTTP Request node fetches its expens
 	server = await n8n.start();
 	const cookie = await runtime.ownerSession(server.url);
 	const key = await runtime.apiKey(server.url, cookie);
-	const api = async (method, route) => {
-		const response = await fetch(`${server.url}/api/v1${route}`, {
-			method,
-			headers: { 'X-N8N-API-KEY': key },
-		});
-		if (!response.ok)
-			throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-		return await response.json();
-	};
+	const api = runtime.publicApi(server.url, key);
 	await api('POST', '/workflows/concurFailedCalloutFetchObject/activate');
 	const [run] = await executions(api, 'concurFailedCalloutFetchObject', 1);
 	await api('POST', '/workflows/concurFailedCalloutFetchObject/deactivate');

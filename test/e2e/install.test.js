@@ -67,16 +67,7 @@ beforeAll(async () => {
 	});
 	cookie = await runtime.ownerSession(server.url);
 	const key = await runtime.apiKey(server.url, cookie);
-	api = async (method, route, body) => {
-		const response = await fetch(`${server.url}/api/v1${route}`, {
-			method,
-			headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
-			body: body && JSON.stringify(body),
-		});
-		if (!response.ok)
-			throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-		return await response.json();
-	};
+	api = runtime.publicApi(server.url, key);
 }, 600_000);
 afterAll(async () => {
 	await server?.stop();

@@ -19,19 +19,7 @@ async function startServer() {
 	server = await n8n.start();
 	const cookie = await runtime.ownerSession(server.url);
 	const key = api?.key ?? (await runtime.apiKey(server.url, cookie));
-	api = {
-		key,
-		async call(method, route, body) {
-			const response = await fetch(`${server.url}/api/v1${route}`, {
-				method,
-				headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
-				body: body && JSON.stringify(body),
-			});
-			if (!response.ok)
-				throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
-			return await response.json();
-		},
-	};
+	api = { key, call: runtime.publicApi(server.url, key) };
 }
 
 /**

@@ -229,17 +229,7 @@ async function startCluster() {
 			sim,
 			workers: WORKERS,
 			/** n8n's public API; throws on anything but 2xx. */
-			async api(method, route, body) {
-				const response = await request(`${url}/api/v1${route}`, {
-					method,
-					headers: { 'X-N8N-API-KEY': key, 'content-type': 'application/json' },
-					body: body && JSON.stringify(body),
-				});
-				const text = await response.body.text();
-				if (response.statusCode >= 300)
-					throw new Error(`${method} ${route}: ${response.statusCode} ${text}`);
-				return text ? JSON.parse(text) : undefined;
-			},
+			api: runtime.publicApi(url, key),
 			/**
 			 * A workflow's executions as n8n's database holds them. Not n8n's API: it leaves out the
 			 * executions main still counts as running, and main misses the end of a job a worker
