@@ -68,3 +68,35 @@ export function explainTokenFailure(
 	]);
 	return `SAP Concur refused the token request. ${tokenAdvice(status, code, grant, geolocation)} ${facts}`;
 }
+
+/** What Concur answered when it refused a token request for load, and how the retries went. */
+export interface LoadRefusal {
+	status: number;
+	message?: string;
+	correlationId: string;
+	attempts: number;
+	/** The wait Concur asked for, when it is why the retries stopped. */
+	waitTooLongMs?: number;
+	/** What all the retries may wait together. */
+	budgetMs: number;
+}
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+
+/** A token request Concur kept refusing for load (429, 503): not processed, nothing was wrong with it. */
+export function explainTokenLoadRefusal(refusal: LoadRefusal): string {
+	const { status, message, correlationId, attempts, waitTooLongMs, budgetMs } = refusal;
+	const answered =
+		status === 429 ? 'is limiting the rate of requests (HTTP 429)' : 'is unavailable (HTTP 503)';
+	const why =
+		waitTooLongMs !== undefined
+			? `and asked to wait ${seconds(waitTooLongMs)}, longer than a token request may wait (${seconds(budgetMs)} in all)`
+			: `and still did after ${attempts} attempts`;
+	const facts = factLine([
+		`HTTP ${status}`,
+		message && `Concur says: ${message}`,
+		correlationId && `correlation id ${correlationId}`,
+		`${attempts} attempt${attempts === 1 ? '' : 's'}`,
+	]);
+	return `SAP Concur did not process the token request: it ${answered} ${why}. The credential is not at fault, and nothing was sent without a token. Run the workflow again later. ${facts}`;
+}
