@@ -54,8 +54,7 @@ const ROOT_NAMES = ['NotificationList', 'NotificationsList', 'ArrayOfNotificatio
 
 /** Whether an object is one notification rather than some other document: it names its own URI. */
 const isNotification = (value: unknown): boolean =>
-	isObject(value) &&
-	(URI_FIELDS.some((field) => field in value) || isNotification(value.Failure));
+	isObject(value) && (URI_FIELDS.some((field) => field in value) || isNotification(value.Failure));
 
 /**
  * The single member of an object that only wraps the result: WCF's wrapped body style writes
@@ -85,6 +84,7 @@ function listOf(data: unknown, depth: number): unknown[] | string {
 		return Array.isArray(entries) ? entries : entries === undefined ? [] : [entries];
 	}
 	const result = wrappedResult(data);
+	if (result === null) return [];
 	// Two wrappers at most: `{ "d": { "…Result": [ … ] } }`.
 	return result !== undefined && depth < 2
 		? listOf(result, depth + 1)
@@ -130,9 +130,12 @@ function textOf(value: unknown): string {
 	return String(value);
 }
 
-/** The last path segment, decoded: a notification's id from its URI. */
+/** Scheme and host of an absolute URI: not part of its path, so never taken for an id. */
+const ORIGIN = /^https?:\/\/[^/?#]*/i;
+
+/** The last path segment, decoded: a notification's id from its URI; empty when it has no path. */
 export function lastSegment(uri: string): string {
-	const path = uri.split(/[?#]/)[0].replace(/\/+$/, '');
+	const path = uri.replace(ORIGIN, '').split(/[?#]/)[0].replace(/\/+$/, '');
 	return decodedOnce(path.slice(path.lastIndexOf('/') + 1));
 }
 
@@ -151,7 +154,9 @@ export function toIsoTime(raw: string): string {
 	const trimmed = raw.trim();
 	const dataContract = DATA_CONTRACT_DATE.exec(trimmed);
 	const match =
-		/^(\d{4}-\d{2}-\d{2})(?:[T: ](\d{2}:\d{2}:\d{2}(?:\.\d+)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(trimmed);
+		/^(\d{4}-\d{2}-\d{2})(?:[T: ](\d{2}:\d{2}:\d{2}(?:\.\d+)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+			trimmed,
+		);
 	const date = dataContract
 		? new Date(Number(dataContract[1]))
 		: match

@@ -34,15 +34,19 @@ export const GRANT_REFUSED_ADVICE: Readonly<Record<Grant, string>> = {
 const otherDataCentre = (geolocation: string) =>
 	`This company lives in another data centre${geolocation ? ` (${geolocation})` : ''}. Choose that data centre in the credential.`;
 
-/** What to do about a refused token request. */
+/**
+ * What to do about a refused token request. `grantRefused`: the grant itself was refused, by code
+ * 108 or, from an OAuth server that sends no Concur code, by `invalid_grant`.
+ */
 export function tokenAdvice(
 	status: number,
 	code: string | undefined,
 	grant: Grant,
 	geolocation: string,
+	grantRefused = code === '108',
 ): string {
 	if (code === '16') return otherDataCentre(geolocation);
-	if (code === '108') return GRANT_REFUSED_ADVICE[grant];
+	if (grantRefused) return GRANT_REFUSED_ADVICE[grant];
 	return (
 		(code && TOKEN_ADVICE[code]) ||
 		(status >= 500 || !status
@@ -59,6 +63,7 @@ export function explainTokenFailure(
 	grant: Grant,
 	correlationId: string,
 	geolocation: string,
+	grantRefused?: boolean,
 ): string {
 	const facts = factLine([
 		`HTTP ${status || 'no answer'}`,
@@ -66,7 +71,7 @@ export function explainTokenFailure(
 		concurMessage && `Concur says: ${concurMessage}`,
 		correlationId && `correlation id ${correlationId}`,
 	]);
-	return `SAP Concur refused the token request. ${tokenAdvice(status, code, grant, geolocation)} ${facts}`;
+	return `SAP Concur refused the token request. ${tokenAdvice(status, code, grant, geolocation, grantRefused)} ${facts}`;
 }
 
 /** What Concur answered when it refused a token request for load, and how the retries went. */

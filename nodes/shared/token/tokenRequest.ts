@@ -151,7 +151,15 @@ export async function requestToken(
 		const grantRefused =
 			details.code === '108' || (!details.code && body?.error === 'invalid_grant');
 		throw new ConcurTokenError(
-			explainTokenFailure(status, details.code, details.message, grant, correlationId, redirect),
+			explainTokenFailure(
+				status,
+				details.code,
+				details.message,
+				grant,
+				correlationId,
+				redirect,
+				grantRefused,
+			),
 			details.code,
 			from,
 			grantRefused,
