@@ -53,7 +53,6 @@ describe('DataContract JSON', () => {
 		["WCF's wrapped body style", { GetNotificationsByStatusResult: [seed] }],
 		['both, Failure-wrapped', { d: { GetNotificationsByStatusResult: [{ Failure: seed }] } }],
 		['the root over a lone entry', { NotificationList: { Failure: seed } }],
-		['a type hint', [{ __type: 'Notification:#Concur.Api', ...seed }]],
 	])('%s reads like the documented list', (_, body) => {
 		const [fromObject] = ok(body);
 		const [fromText] = ok(JSON.stringify(body));
@@ -74,31 +73,11 @@ describe('DataContract JSON', () => {
 		['"\\/Date(1352922325000-0800)\\/"', '2012-11-14T19:45:25.000Z'],
 		['"\\/Date(1352922325123+0530)\\/"', '2012-11-14T19:45:25.123Z'],
 		['"\\/Date(-62135596800000)\\/"', '0001-01-01T00:00:00.000Z'],
-		['null', ''],
 	])("the date %s is %j: the ms are UTC, the offset only the writer's zone", (written, iso) => {
 		const body = JSON.stringify([seed]).replace('"2012-11-14T19:45:25"', written);
 		const [n] = ok(body);
 		expect(n.eventTime).toBe(iso);
-		expect(n.eventTimeRaw).toBe(written === 'null' ? '' : JSON.parse(written));
-	});
-
-	test.each([
-		['2012-11-14T19:45:25.1234567Z', '2012-11-14T19:45:25.123Z'],
-		['2012-11-14T11:45:25.0000000-08:00', '2012-11-14T19:45:25.000Z'],
-		['2012-11-14T11:45:25-0800', '2012-11-14T19:45:25.000Z'],
-	])(".NET's xs:dateTime %s is %s", (raw, iso) => expect(toIsoTime(raw)).toBe(iso));
-
-	test('nulls in the other fields give empty values, never the text "null"', () => {
-		const [n] = ok(
-			JSON.stringify([{ ...seed, EventType: null, ObjectType: null, ObjectURI: null }]),
-		);
-		expect(n).toMatchObject({
-			id: SEED_ID,
-			eventType: '',
-			objectType: '',
-			objectUri: '',
-			objectId: '',
-		});
+		expect(n.eventTimeRaw).toBe(JSON.parse(written));
 	});
 
 	test('XML as DataContractSerializer writes a list: root ArrayOfNotification', () => {
