@@ -75,9 +75,6 @@ export async function requestedToken(
 	try {
 		lineage.recent = { from, token: await token };
 		return lineage.recent.token;
-	} catch (error) {
-		if (error instanceof ConcurTokenError && error.grantRefused) lineage.refused = { from, error };
-		throw error;
 	} finally {
 		if (lineage.inFlight?.token === token) lineage.inFlight = undefined;
 	}
@@ -105,6 +102,8 @@ async function requestWithFallback(
 				return error as Error;
 			})
 		: first;
+	if (answer instanceof ConcurTokenError && answer.grantRefused)
+		lineage.refused = { from, error: answer };
 	if (answer instanceof Error) throw answer;
 	lineage.refreshToken = answer.refreshToken;
 	return answer.fields;
