@@ -63,7 +63,7 @@ describe('a token request Concur refused for load', () => {
 			attempts: 5,
 		});
 		expect(text).toBe(
-			'SAP Concur did not process the token request: it is limiting the rate of requests (HTTP 429) and still did after 5 attempts. The credential is not at fault, and nothing was sent without a token. Run the workflow again later. (HTTP 429, Concur says: Rate limit exceeded, correlation id c-1, 5 attempts)',
+			'SAP Concur did not process the token request: it is limiting the rate of requests (HTTP 429) and still did after 5 attempts. Nothing is wrong with the credential; run the workflow again later. (HTTP 429, Concur says: Rate limit exceeded, correlation id c-1, 5 attempts)',
 		);
 		expect(text).not.toMatch(/Check the credential/);
 	});

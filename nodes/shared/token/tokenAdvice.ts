@@ -103,5 +103,5 @@ export function explainTokenLoadRefusal(refusal: LoadRefusal): string {
 		correlationId && `correlation id ${correlationId}`,
 		`${attempts} attempt${attempts === 1 ? '' : 's'}`,
 	]);
-	return `SAP Concur did not process the token request: it ${answered} ${why}. The credential is not at fault, and nothing was sent without a token. Run the workflow again later. ${facts}`;
+	return `SAP Concur did not process the token request: it ${answered} ${why}. Nothing is wrong with the credential; run the workflow again later. ${facts}`;
 }

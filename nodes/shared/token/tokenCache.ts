@@ -41,7 +41,8 @@ interface Lineage {
 	refreshToken?: string;
 	/**
 	 * The stored grant Concur refused for good (invalid, expired, revoked or used), and its refusal:
-	 * asking again with the same grant would only be refused again, so callers get this at once.
+	 * asking again with the same grant would only be refused again, so callers get this at once,
+	 * in later runs too, until a new grant is stored (pasted, or saved by another process).
 	 */
 	refused?: { from: string; error: ConcurTokenError };
 }
