@@ -82,6 +82,12 @@ describe('a dead credential in a big batch with Continue On Fail', () => {
 			).toBe(true);
 			expect(sim.state.stats().requests.token).toBe(1);
 			expect(sim.state.stats().deliveries.total).toBe(0);
+			// The grant stays dead until a new one is stored: a later run does not ask Concur again.
+			const again = await send({ items: rows(3, sim), credentials, continueOnFail: true });
+			expect(again.outputs[0].map((item) => item.json.error)).toEqual(
+				outputs[0].slice(0, 3).map((item) => item.json.error),
+			);
+			expect(sim.state.stats().requests.token).toBe(1);
 		},
 	);
 });
