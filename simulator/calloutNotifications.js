@@ -6,7 +6,7 @@ const { escapeXml, json, reply, xml } = require('./http');
 const NAMESPACE = 'http://www.concursolutions.com/api/notification/2012/06';
 const pad = (n) => String(n).padStart(2, '0');
 
-/** The writer's zone in the 'dataContractOffset' format (US Pacific, as on Concur's US servers). */
+/** The writer's zone in the 'dataContractOffset' format: a server on US Pacific standard time. */
 const WRITER_OFFSET_MINUTES = -8 * 60;
 
 /**
