@@ -6,13 +6,44 @@ const { escapeXml, json, reply, xml } = require('./http');
 const NAMESPACE = 'http://www.concursolutions.com/api/notification/2012/06';
 const pad = (n) => String(n).padStart(2, '0');
 
-function formatDate(ms, format) {
-	const d = new Date(ms);
+/** The writer's zone in the 'dataContractOffset' format: a server on US Pacific standard time. */
+const WRITER_OFFSET_MINUTES = -8 * 60;
+
+/**
+ * 'dataContract' and 'dataContractOffset' are what .NET's DataContract serializers write for a
+ * DateTime (the v1.0 API is a WCF service): in JSON `/Date(ms)/` or `/Date(ms-0800)/` (the ms
+ * are UTC; the offset is the writer's zone), in XML xs:dateTime with 7 fraction digits.
+ */
+function formatDate(ms, format, inJson) {
+	const offset = format === 'dataContractOffset' ? WRITER_OFFSET_MINUTES : 0;
+	if (inJson && offset) return `/Date(${ms}-${pad(-offset / 60)}00)/`;
+	if (inJson && format === 'dataContract') return `/Date(${ms})/`;
+	const d = new Date(ms + offset * 60_000);
 	const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 	const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 	if (format === 'date') return date;
+	if (format === 'dataContract') return `${date}T${time}.0000000Z`;
+	if (format === 'dataContractOffset') return `${date}T${time}.0000000-${pad(-offset / 60)}:00`;
 	return `${date}${format === 'colon' ? ':' : 'T'}${time}`;
 }
+
+/**
+ * The JSON list in `jsonWrapper`'s wrapping: none (Concur's example), the root element's name
+ * (`{ "NotificationList": [...] }`), ASP.NET AJAX's `{ "d": [...] }` or WCF's wrapped body style
+ * `{ "GetNotificationsByStatusResult": [...] }`. DataContractJsonSerializer escapes `/` in dates.
+ */
+function renderJson(state, entries) {
+	const wrapper = state.config.jsonWrapper;
+	const key = wrapper === 'result' ? 'GetNotificationsByStatusResult' : wrapper;
+	return JSON.stringify(wrapper === 'none' ? entries : { [key]: entries }).replace(
+		/"\/Date\(([^)]*)\)\/"/g,
+		'"\\/Date($1)\\/"',
+	);
+}
+
+/** The queue as listed: each entry twice with `duplicateEntries`, as Concur was seen to answer. */
+const listed = (state) =>
+	state.config.duplicateEntries ? state.queue.flatMap((n) => [n, n]) : state.queue;
 
 function legacyError(state, status, message) {
 	const format = state.config.legacyErrorFormat;
@@ -24,14 +55,14 @@ function legacyError(state, status, message) {
 	);
 }
 
-/** The six fields in Concur's (alphabetical) order. */
-function fields(state, n, base) {
+/** The six fields in Concur's (alphabetical) order; `nullUri` leaves the first entry's URI out. */
+function fields(state, n, base, inJson) {
 	const c = state.config;
 	return [
 		['Context', n.context],
-		['EventDateTime', formatDate(n.eventTime, c.dateFormat)],
+		['EventDateTime', formatDate(n.eventTime, c.dateFormat, inJson)],
 		['EventType', n.eventType],
-		[c.uriField, state.describe(n, base).uri],
+		[c.uriField, c.nullUri && n === state.queue[0] ? null : state.describe(n, base).uri],
 		['ObjectType', n.objectType],
 		['ObjectURI', n.objectUri],
 	];
@@ -39,8 +70,8 @@ function fields(state, n, base) {
 
 function renderXml(state, base) {
 	const c = state.config;
-	const entries = state.queue.map((n) => {
-		const children = fields(state, n, base)
+	const entries = listed(state).map((n) => {
+		const children = fields(state, n, base, false)
 			.map(([name, value]) =>
 				value === null ? `<${name} i:nil="true" />` : `<${name}>${escapeXml(value)}</${name}>`,
 			)
@@ -59,10 +90,13 @@ function handleList(state, base, headers, query) {
 	if (status.toUpperCase() !== 'FAILED')
 		return legacyError(state, 400, `Unsupported status ${status}`);
 	if ((headers.accept ?? '').includes('application/json')) {
-		return json(
-			200,
-			state.queue.map((n) => Object.fromEntries(fields(state, n, base))),
-		);
+		const entries = listed(state).map((n) => {
+			const entry = Object.fromEntries(fields(state, n, base, true));
+			return state.config.failureWrapper ? { Failure: entry } : entry;
+		});
+		return reply(200, renderJson(state, entries), {
+			'Content-Type': 'application/json; charset=utf-8',
+		});
 	}
 	return xml(200, renderXml(state, base));
 }

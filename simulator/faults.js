@@ -28,6 +28,16 @@ function playFault(state, fault, endpoint, req) {
 				errorCode: `HTTP_${fault.kind}`,
 				errorMessage: `Simulated ${fault.kind}`,
 			});
+		case 'html-503':
+			// A gateway or load balancer in front of Concur, out of capacity: its own page, not Concur's JSON.
+			return reply(
+				503,
+				'<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to service your request. Please try again later.</p></body></html>',
+				{
+					'Content-Type': 'text/html; charset=utf-8',
+					...(fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }),
+				},
+			);
 		case 'reset':
 			req.socket.destroy();
 			return 'no-answer';

@@ -9,7 +9,7 @@ function tokenError(state, code, description, extra = {}) {
 	return json(state.config.tokenErrorStatus, {
 		error: code === 16 ? 'invalid_request' : 'invalid_grant',
 		error_description: description,
-		code,
+		...(state.config.tokenErrorCode ? { code } : {}),
 		...extra,
 	});
 }

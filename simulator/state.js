@@ -14,6 +14,7 @@ const DEFAULT_CONFIG = {
 	maintenance: false,
 	scopeMissing: false, // the app lacks the scope it asks for (code 54)
 	tokenErrorStatus: 400, // 400 | 403
+	tokenErrorCode: true, // false: OAuth errors carry only error and error_description, no Concur code
 	companyDataCentre: 'primary', // 'primary' | 'secondary'
 	// Every API
 	expiredTokenStatus: 401, // 401 | 403
@@ -26,8 +27,12 @@ const DEFAULT_CONFIG = {
 	// Callout notifications v1.0
 	rootName: 'NotificationList', // | 'NotificationsList'
 	uriField: 'NotificationURI', // | 'NotificationURL' | 'NotificationUrl'
-	dateFormat: 'iso', // 'iso' | 'colon' | 'date'
-	failureWrapper: false,
+	dateFormat: 'iso', // 'iso' | 'colon' | 'date' | 'dataContract' | 'dataContractOffset' (.NET's, see calloutNotifications.js)
+	failureWrapper: false, // each entry in a Failure element (XML) or object (JSON)
+	jsonWrapper: 'none', // 'none' | 'NotificationList' | 'd' | 'result': what wraps the JSON list
+	duplicateEntries: false, // every entry listed twice in one answer
+	idEncoding: 'raw', // 'raw' | 'percent': NotificationURIs write the id's `$` as `%24`
+	nullUri: false, // the first entry's URI is null (JSON) or nil (XML)
 	calloutHost: 'self', // 'self' | 'legacy' | any base URL
 	legacyErrorFormat: 'xml', // 'xml' | 'json' | 'content'
 };
@@ -200,7 +205,7 @@ class SimulatorState {
 	describe(n, base) {
 		return {
 			...n,
-			uri: `${this.calloutBase(base)}/api/platform/notifications/v1.0/notification/${n.id}`,
+			uri: `${this.calloutBase(base)}/api/platform/notifications/v1.0/notification/${this.config.idEncoding === 'percent' ? encodeURIComponent(n.id) : n.id}`,
 		};
 	}
 

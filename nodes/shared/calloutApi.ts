@@ -6,6 +6,7 @@ import {
 } from './calloutNotifications';
 import type { RetryOptions } from './retryPolicy';
 import type { ConcurClient, ConcurResponse } from './transport';
+import { decodedOnce, unencodedUrl } from './uriText';
 
 /*
  * Concur's v1.0 callout notifications API, the failed-notification queue: what Concur Notify's Get
@@ -69,14 +70,19 @@ export function notificationAt(client: ConcurClient, uri: string): NotificationT
 	return client.isConcurUrl(uri) ? { id: lastSegment(uri), url: uri } : undefined;
 }
 
-/** The notification a URI or a bare ID names (an ID is looked up on the credential's callout host). */
+/**
+ * The notification a URI or a bare ID names (an ID is looked up on the credential's callout host).
+ * A bare ID copied out of a NotificationURI is URL-encoded (`$` as `%24`): it is decoded once, so
+ * that it is encoded once in the path, whichever way it was given; so is a URI encoded as a whole.
+ */
 export function notificationNamed(
 	client: ConcurClient,
 	uriOrId: string,
 ): NotificationTarget | undefined {
-	return /^https?:\/\//i.test(uriOrId)
-		? notificationAt(client, uriOrId)
-		: { id: uriOrId, url: calloutItemPath(uriOrId) };
+	const text = unencodedUrl(uriOrId);
+	if (/^https?:\/\//i.test(text)) return notificationAt(client, text);
+	const id = decodedOnce(text);
+	return { id, url: calloutItemPath(id) };
 }
 
 /** Deletes one notification from the queue; `notFound` is the advice for a 404. */

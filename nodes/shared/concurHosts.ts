@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject, INodePropertyOptions } from 'n8n-workflow';
 
+import { unencodedUrl } from './uriText';
+
 /** Concur's data centres (concur-api.md §1). The value is the base URL every call starts from. */
 export const DATA_CENTERS: INodePropertyOptions[] = [
 	{ name: 'US2', value: 'https://us2.api.concursolutions.com' },
@@ -20,10 +22,13 @@ export const DATA_CENTERS: INodePropertyOptions[] = [
 
 export const LEGACY_ORIGIN = 'https://www.concursolutions.com';
 
-/** Keeps scheme, host and port: geolocation sometimes arrives with a path or a trailing slash. */
+/**
+ * Keeps scheme, host and port: geolocation sometimes arrives with a path or a trailing slash. A
+ * URL copied out of a query string arrives percent-encoded (`https%3A%2F%2F…`) and is decoded.
+ */
 export function toOrigin(url: string): string {
 	try {
-		return new URL(url.trim()).origin;
+		return new URL(unencodedUrl(url.trim())).origin;
 	} catch {
 		return '';
 	}

@@ -50,3 +50,35 @@ test('the sentence: what went wrong, what to do, then the facts Concur gave', ()
 		/\(HTTP no answer\)$/,
 	);
 });
+
+describe('a token request Concur refused for load', () => {
+	const { explainTokenLoadRefusal } = require('../../dist/nodes/shared/token/tokenAdvice');
+	const base = { correlationId: 'c-1', budgetMs: 30_000 };
+
+	test('names what Concur answered, never the credential fields', () => {
+		const text = explainTokenLoadRefusal({
+			...base,
+			status: 429,
+			message: 'Rate limit exceeded',
+			attempts: 5,
+		});
+		expect(text).toBe(
+			'SAP Concur did not process the token request: it is limiting the rate of requests (HTTP 429) and still did after 5 attempts. Nothing is wrong with the credential; run the workflow again later. (HTTP 429, Concur says: Rate limit exceeded, correlation id c-1, 5 attempts)',
+		);
+		expect(text).not.toMatch(/Check the credential/);
+	});
+
+	test('a gateway page, and a wait longer than a token request may take', () => {
+		expect(
+			explainTokenLoadRefusal({
+				...base,
+				status: 503,
+				message: 'an HTML page: 503 Service Temporarily Unavailable',
+				attempts: 1,
+				waitTooLongMs: 300_000,
+			}),
+		).toMatch(
+			/^SAP Concur did not process the token request: it is unavailable \(HTTP 503\) and asked to wait 300 s, longer than a token request may wait \(30 s in all\)\..*Concur says: an HTML page: 503 Service Temporarily Unavailable/,
+		);
+	});
+});

@@ -57,10 +57,31 @@ test.each([
 		{ calloutHost: 'https://elsewhere.example.com' },
 		/<NotificationURI>https:\/\/elsewhere.example.com\/api\//,
 	],
+	[
+		{ dateFormat: 'dataContractOffset' },
+		/<EventDateTime>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0000000-08:00</,
+	],
+	[{ duplicateEntries: true }, /(<NotificationURI>[^<]+<\/NotificationURI>).*\1/],
+	[{ idEncoding: 'percent' }, /notification\/\w+%24\w+<\/NotificationURI>/],
+	[{ nullUri: true }, /^[^]*?<NotificationURI i:nil="true" \/>/],
 ])('variant %p', async (config, pattern) => {
 	const { sim } = ctx;
 	sim.state.setConfig(config);
 	expect((await list(sim)).text).toMatch(pattern);
+});
+
+test.each([
+	[{ failureWrapper: true }, /^\[\{"Failure":\{"Context":null,/],
+	[{ jsonWrapper: 'NotificationList' }, /^\{"NotificationList":\[\{"Context"/],
+	[{ jsonWrapper: 'd' }, /^\{"d":\[/],
+	[{ jsonWrapper: 'result' }, /^\{"GetNotificationsByStatusResult":\[/],
+	[{ dateFormat: 'dataContract' }, /"EventDateTime":"\\\/Date\(\d+\)\\\/"/],
+	[{ dateFormat: 'dataContractOffset' }, /"EventDateTime":"\\\/Date\(\d+-0800\)\\\/"/],
+	[{ nullUri: true }, /^\[\{[^}]*"NotificationURI":null/],
+])("JSON variant %p, as .NET's DataContractJsonSerializer writes it", async (config, pattern) => {
+	const { sim } = ctx;
+	sim.state.setConfig(config);
+	expect((await list(sim, { accept: 'application/json' })).text).toMatch(pattern);
 });
 
 test('a context with text, and an empty queue', async () => {

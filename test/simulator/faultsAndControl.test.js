@@ -193,3 +193,18 @@ test('the control API lists every secret handed out, for secret scans', async ()
 		]),
 	);
 });
+
+test("html-503: a gateway's own HTML page, with Retry-After when the rule gives one", async () => {
+	const { sim } = ctx;
+	sim.state.addFault({ endpoint: 'token', kind: 'html-503', next: 1, retryAfter: 3 });
+	const { status, headers, text } = await call(`${sim.url}/oauth2/v0/token`, {
+		method: 'POST',
+		body: '',
+	});
+	expect([status, headers['content-type'], headers['retry-after']]).toEqual([
+		503,
+		'text/html; charset=utf-8',
+		'3',
+	]);
+	expect(text).toMatch(/<title>503 Service Temporarily Unavailable<\/title>/);
+});

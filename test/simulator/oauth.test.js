@@ -161,3 +161,15 @@ test('maintenance (134) and the 403 variant of token errors', async () => {
 	expect(status).toBe(403);
 	expect(json.code).toBe(134);
 });
+
+test('tokenErrorCode off: OAuth errors carry only error and error_description', async () => {
+	const { sim } = ctx;
+	sim.state.setConfig({ tokenErrorCode: false });
+	await token(sim, companyGrant(sim));
+	const { status, json } = await token(sim, companyGrant(sim));
+	expect(status).toBe(400);
+	expect(json).toEqual({
+		error: 'invalid_grant',
+		error_description: 'The request token is expired or was already used',
+	});
+});

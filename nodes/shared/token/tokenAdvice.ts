@@ -34,15 +34,19 @@ export const GRANT_REFUSED_ADVICE: Readonly<Record<Grant, string>> = {
 const otherDataCentre = (geolocation: string) =>
 	`This company lives in another data centre${geolocation ? ` (${geolocation})` : ''}. Choose that data centre in the credential.`;
 
-/** What to do about a refused token request. */
+/**
+ * What to do about a refused token request. `grantRefused`: the grant itself was refused, by code
+ * 108 or, from an OAuth server that sends no Concur code, by `invalid_grant`.
+ */
 export function tokenAdvice(
 	status: number,
 	code: string | undefined,
 	grant: Grant,
 	geolocation: string,
+	grantRefused = code === '108',
 ): string {
 	if (code === '16') return otherDataCentre(geolocation);
-	if (code === '108') return GRANT_REFUSED_ADVICE[grant];
+	if (grantRefused) return GRANT_REFUSED_ADVICE[grant];
 	return (
 		(code && TOKEN_ADVICE[code]) ||
 		(status >= 500 || !status
@@ -59,6 +63,7 @@ export function explainTokenFailure(
 	grant: Grant,
 	correlationId: string,
 	geolocation: string,
+	grantRefused?: boolean,
 ): string {
 	const facts = factLine([
 		`HTTP ${status || 'no answer'}`,
@@ -66,5 +71,37 @@ export function explainTokenFailure(
 		concurMessage && `Concur says: ${concurMessage}`,
 		correlationId && `correlation id ${correlationId}`,
 	]);
-	return `SAP Concur refused the token request. ${tokenAdvice(status, code, grant, geolocation)} ${facts}`;
+	return `SAP Concur refused the token request. ${tokenAdvice(status, code, grant, geolocation, grantRefused)} ${facts}`;
+}
+
+/** What Concur answered when it refused a token request for load, and how the retries went. */
+export interface LoadRefusal {
+	status: number;
+	message?: string;
+	correlationId: string;
+	attempts: number;
+	/** The wait Concur asked for, when it is why the retries stopped. */
+	waitTooLongMs?: number;
+	/** What all the retries may wait together. */
+	budgetMs: number;
+}
+
+const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+
+/** A token request Concur kept refusing for load (429, 503): not processed, nothing was wrong with it. */
+export function explainTokenLoadRefusal(refusal: LoadRefusal): string {
+	const { status, message, correlationId, attempts, waitTooLongMs, budgetMs } = refusal;
+	const answered =
+		status === 429 ? 'is limiting the rate of requests (HTTP 429)' : 'is unavailable (HTTP 503)';
+	const why =
+		waitTooLongMs !== undefined
+			? `and asked to wait ${seconds(waitTooLongMs)}, longer than a token request may wait (${seconds(budgetMs)} in all)`
+			: `and still did after ${attempts} attempts`;
+	const facts = factLine([
+		`HTTP ${status}`,
+		message && `Concur says: ${message}`,
+		correlationId && `correlation id ${correlationId}`,
+		`${attempts} attempt${attempts === 1 ? '' : 's'}`,
+	]);
+	return `SAP Concur did not process the token request: it ${answered} ${why}. Nothing is wrong with the credential; run the workflow again later. ${facts}`;
 }

@@ -39,6 +39,12 @@ interface Lineage {
 	recent?: { from: string; token: TokenFields };
 	/** The refresh token Concur last left valid for this process (issued or kept). */
 	refreshToken?: string;
+	/**
+	 * The stored grant Concur refused for good (invalid, expired, revoked or used), and its refusal:
+	 * asking again with the same grant would only be refused again, so callers get this at once,
+	 * in later runs too, until a new grant is stored (pasted, or saved by another process).
+	 */
+	refused?: { from: string; error: ConcurTokenError };
 }
 
 /** Per process and lineage: the running token request (single-flight) and the last token obtained. */
@@ -61,6 +67,7 @@ export async function requestedToken(
 	const lineage = lineages.get(key) ?? {};
 	lineages.set(key, lineage);
 	const from = grantState(credentials);
+	if (lineage.refused?.from === from) throw lineage.refused.error;
 	if (lineage.inFlight?.from === from) return await lineage.inFlight.token;
 	if (lineage.recent?.from === from && lineage.recent.token.expiresAt > Date.now())
 		return lineage.recent.token;
@@ -96,6 +103,8 @@ async function requestWithFallback(
 				return error as Error;
 			})
 		: first;
+	if (answer instanceof ConcurTokenError && answer.grantRefused)
+		lineage.refused = { from, error: answer };
 	if (answer instanceof Error) throw answer;
 	lineage.refreshToken = answer.refreshToken;
 	return answer.fields;
@@ -105,20 +114,38 @@ async function requestWithFallback(
 const SIBLING_SAVE_WAIT_MS = 5_000;
 const SIBLING_POLL_MS = 250;
 
+/** The re-read after each refusal: every caller that meets the same refusal shares one. */
+const rereads = new WeakMap<ConcurTokenError, Promise<boolean>>();
+
 /**
- * After Concur refused a grant as invalid or used (code 108): whether a newer grant appeared in the
- * stored credential within a short wait. In queue mode another worker may have used the same
+ * After Concur refused a grant for good (code 108, `invalid_grant`): whether a newer grant appeared
+ * in the stored credential within a short wait. In queue mode another worker may have used the same
  * single-use request token or rotating refresh token a moment earlier and be saving what it got;
- * then the credential is fine and the caller should carry on with the stored token.
+ * then the credential is fine and the caller should carry on with the stored token. The requests
+ * that meet the same refusal (every item of a run with a dead credential) share one re-read, and
+ * once it found nothing newer, they all fail at once.
  */
 export async function awaitNewerStoredGrant(
 	ctx: { getCredentials(type: string): Promise<Credentials> },
 	credentialName: string,
 	refusal: ConcurTokenError,
 ): Promise<boolean> {
-	if (refusal.concurCode !== '108' || !refusal.grantState) return false;
+	if (!refusal.grantRefused || !refusal.grantState) return false;
+	let reread = rereads.get(refusal);
+	if (!reread) {
+		reread = newerGrantSaved(ctx, credentialName, refusal.grantState);
+		rereads.set(refusal, reread);
+	}
+	return await reread;
+}
+
+async function newerGrantSaved(
+	ctx: { getCredentials(type: string): Promise<Credentials> },
+	credentialName: string,
+	refusedGrant: string,
+): Promise<boolean> {
 	for (let waited = 0; waited <= SIBLING_SAVE_WAIT_MS; waited += SIBLING_POLL_MS) {
-		if (grantState(await ctx.getCredentials(credentialName)) !== refusal.grantState) return true;
+		if (grantState(await ctx.getCredentials(credentialName)) !== refusedGrant) return true;
 		await sleep(SIBLING_POLL_MS);
 	}
 	return false;

@@ -1,10 +1,18 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { parseConcurError } from '../concurErrors';
 import { configuredOrigin, toOrigin } from '../concurHosts';
-import { describeNetworkFailure, networkCode } from '../retryPolicy';
+import {
+	DEFAULT_MAX_ATTEMPTS,
+	DEFAULT_TIMEOUT_SECONDS,
+	describeNetworkFailure,
+	networkCode,
+	retryAfterMs,
+	retryDelayMs,
+} from '../retryPolicy';
 import { grantFor } from './grant';
-import { explainTokenFailure } from './tokenAdvice';
+import { explainTokenFailure, explainTokenLoadRefusal } from './tokenAdvice';
 
 type Credentials = ICredentialDataDecryptedObject;
 
@@ -34,10 +42,26 @@ export class ConcurTokenError extends Error {
 		readonly concurCode?: string,
 		/** The stored grant the refused request was made from (a fingerprint, never the secret). */
 		readonly grantState?: string,
+		/**
+		 * Concur refused the grant itself for good: invalid, expired, revoked or used (code 108, or
+		 * OAuth's `invalid_grant` without a code). The same stored grant is refused again.
+		 */
+		readonly grantRefused = false,
 	) {
 		super(message);
 	}
 }
+
+/**
+ * A token request Concur refused for load (429, or 503 from it or a gateway) was not processed,
+ * so it is repeated like any throttled request: after the wait Concur asks for (or a backoff when
+ * it names none, `Retry-After: 0` included), up to the attempts and the time one request of the
+ * nodes gets by default. A credential's token request has no node options of its own, and every
+ * request of a run waits for it, so it waits no longer than one request may take in all.
+ */
+const TOKEN_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
+const TOKEN_WAIT_BUDGET_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
+const refusedForLoad = (status: number) => status === 429 || status === 503;
 
 /** The token request itself; `refreshToken` replaces the stored one. */
 export async function requestToken(
@@ -53,6 +77,7 @@ export async function requestToken(
 		throw new ConcurTokenError(
 			'Choose a data centre, or enter a valid Custom Base URL (e.g. https://us2.api.concursolutions.com).',
 		);
+	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
 		const response = await helpers
 			.httpRequest({
@@ -103,10 +128,41 @@ export async function requestToken(
 			origin = redirect;
 			continue;
 		}
+		if (refusedForLoad(status)) {
+			const askedMs = retryAfterMs(response.headers?.['retry-after'], Date.now());
+			const waitMs = Math.max(askedMs ?? 0, retryDelayMs(attempt));
+			const tooLong = waitedMs + waitMs > TOKEN_WAIT_BUDGET_MS;
+			if (attempt >= TOKEN_ATTEMPTS || tooLong) {
+				throw new ConcurTokenError(
+					explainTokenLoadRefusal({
+						status,
+						message: details.message,
+						correlationId,
+						attempts: attempt,
+						waitTooLongMs: tooLong ? askedMs : undefined,
+						budgetMs: TOKEN_WAIT_BUDGET_MS,
+					}),
+				);
+			}
+			waitedMs += waitMs;
+			await sleep(waitMs);
+			continue;
+		}
+		const grantRefused =
+			details.code === '108' || (!details.code && body?.error === 'invalid_grant');
 		throw new ConcurTokenError(
-			explainTokenFailure(status, details.code, details.message, grant, correlationId, redirect),
+			explainTokenFailure(
+				status,
+				details.code,
+				details.message,
+				grant,
+				correlationId,
+				redirect,
+				grantRefused,
+			),
 			details.code,
 			from,
+			grantRefused,
 		);
 	}
 }
