@@ -221,9 +221,42 @@ describe("Concur's answers", () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
 	});
 
+	test.each([
+		['a Retry-After', { kind: '503', retryAfter: 0 }],
+		['the rate-limit body', { kind: '503-rate-limit' }],
+	])('a 503 with %s is a throttle: retried past Max Attempts', async (_, fault) => {
+		const { sim } = ctx;
+		sim.state.addFault({ endpoint: 'messages', next: 2, ...fault });
+		const { outputs, error } = await send({
+			items: rows(1, sim),
+			credentials: credentialFor(sim),
+			parameters: sendParameters({ options: { maxAttempts: 2 } }),
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0][0].json.attempts).toBe(3);
+		expect(sim.state.stats().deliveries).toMatchObject({ total: 1, duplicates: 0 });
+	});
+
+	test("a 503 gateway page is no throttle: tried Max Attempts times, the error quotes the page's title", async () => {
+		const { sim } = ctx;
+		sim.state.addFault({ endpoint: 'messages', kind: '503-page', rate: 1 });
+		const { error } = await send({
+			items: rows(1, sim),
+			credentials: credentialFor(sim),
+			parameters: sendParameters({ options: { maxAttempts: 3 } }),
+		});
+		expect(error.message).toBe(
+			'Sending the message failed: HTTP 503, an HTML page: 503 Service Temporarily Unavailable',
+		);
+		expect(error.description).toMatch(
+			/"Max Attempts".*\(HTTP 503, correlation id [\w-]+, 3 attempts/,
+		);
+		expect(sim.state.stats().requests.messages).toBe(3);
+	});
+
 	test('with Throttled Retry Time 0, throttled retries stop at Max Attempts with an error that says what to do', async () => {
 		const { sim } = ctx;
-		sim.state.addFault({ endpoint: 'messages', kind: '503', rate: 1 });
+		sim.state.addFault({ endpoint: 'messages', kind: '503', rate: 1, retryAfter: 0 });
 		const { error } = await send({
 			items: rows(1, sim),
 			credentials: credentialFor(sim),

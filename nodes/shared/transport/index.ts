@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { parseConcurError, withResponseBody } from '../concurErrors';
+import { isRateLimitBody, parseConcurError, withResponseBody } from '../concurErrors';
 import { isTrustedUrl } from '../concurHosts';
 import { factLine } from '../factLine';
 import {
@@ -64,6 +64,15 @@ type Context = IExecuteFunctions | IPollFunctions;
  */
 type TokenRecovery = 'none' | 'triedStored' | 'refreshed';
 
+/** An error answer from Concur (or a gateway in front of it), as the final error quotes it. */
+interface ErrorAnswer {
+	status: number;
+	body: unknown;
+	correlationId: string;
+	/** Its Retry-After, when it had a readable one. */
+	retryAfterMs?: number;
+}
+
 const header = (headers: IDataObject | undefined, name: string) => {
 	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
 	return entry ? String(entry[1]) : '';
@@ -77,6 +86,9 @@ const header = (headers: IDataObject | undefined, name: string) => {
 export class ConcurClient {
 	/** Paces every request of this run and holds them all when Concur throttles one. */
 	readonly scheduler: SendScheduler;
+
+	/** The run's last throttling answer: what an item that runs out of Throttled Retry Time quotes. */
+	private lastThrottle?: ErrorAnswer;
 
 	private constructor(
 		private readonly ctx: Context,
@@ -119,12 +131,22 @@ export class ConcurClient {
 		let siblingWaits = 0;
 		for (let attempt = 1; ; attempt++) {
 			const pause = this.scheduler.pauseLeftMs();
+			// A pause follows a throttling answer: the error quotes it.
+			const throttle = this.lastThrottle;
 			if (
+				throttle &&
 				retry.throttleBudgetMs > 0 &&
 				pause > 0 &&
 				Date.now() + pause > firstTryAt + retry.throttleBudgetMs
 			) {
-				throw this.throttleTooLongError(pause, correlationId, attempt - 1, retry, context);
+				throw this.throttleTooLongError(
+					throttle,
+					pause,
+					correlationId,
+					attempt - 1,
+					retry,
+					context,
+				);
 			}
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
@@ -162,18 +184,26 @@ export class ConcurClient {
 					attempt--;
 					continue;
 				}
-				verdict = verdictForStatus(status);
+				const answer: ErrorAnswer = {
+					status,
+					body: response.body,
+					correlationId: responseCorrelationId,
+					retryAfterMs: retryAfterMs(headers['retry-after'], Date.now()),
+				};
+				verdict = verdictForStatus(
+					status,
+					answer.retryAfterMs !== undefined || isRateLimitBody(answer.body),
+				);
 				if (verdict === 'throttled') {
-					this.scheduler.throttled(sentAt, retryAfterMs(headers['retry-after'], Date.now()));
+					this.lastThrottle = answer;
+					this.scheduler.throttled(sentAt, answer.retryAfterMs);
 					// Retried for as long as the budget allows: no error to build.
 					if (retry.throttleBudgetMs > 0) continue;
 				}
 				failure = this.apiError(
-					status,
-					response.body,
-					responseCorrelationId,
+					answer,
 					attempt,
-					verdict,
+					adviceForStatus(status, verdict, context.notFound),
 					context,
 				);
 			} catch (error) {
@@ -241,40 +271,44 @@ export class ConcurClient {
 		});
 	}
 
+	/** The message quotes what Concur answered: its message, or the status and the page's title. */
 	private apiError(
-		status: number,
-		body: unknown,
-		correlationId: string,
+		answer: ErrorAnswer,
 		attempts: number,
-		verdict: Verdict,
+		advice: string,
 		context: RequestContext,
 	): NodeApiError {
-		const details = parseConcurError(body, status);
-		const advice = adviceForStatus(status, verdict, context.notFound);
-		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
+		const details = parseConcurError(answer.body, answer.status);
+		const message = `${context.action} failed: ${details.message ?? `HTTP ${answer.status}`}`;
 		return withResponseBody(
-			this.nodeError(message, advice, status, details.code, correlationId, attempts, context),
+			this.nodeError(
+				message,
+				advice,
+				answer.status,
+				details.code,
+				answer.correlationId,
+				attempts,
+				context,
+			),
 			details,
 		);
 	}
 
+	/**
+	 * The pause before the next try outlasts the item's Throttled Retry Time. The answer quoted is
+	 * the run's last throttling one: this item's own, or (before its first try) another item's that
+	 * paused the run; the correlation id is this item's own.
+	 */
 	private throttleTooLongError(
+		throttle: ErrorAnswer,
 		pauseMs: number,
 		correlationId: string,
 		attempts: number,
 		retry: RetryOptions,
 		context: RequestContext,
 	): NodeApiError {
-		const { problem, advice } = throttledTooLong(pauseMs, retry.throttleBudgetMs);
-		return this.nodeError(
-			`${context.action} failed: ${problem}`,
-			advice,
-			429,
-			undefined,
-			correlationId,
-			attempts,
-			context,
-		);
+		const advice = throttledTooLong(pauseMs, retry.throttleBudgetMs, throttle.retryAfterMs);
+		return this.apiError({ ...throttle, correlationId }, attempts, advice, context);
 	}
 
 	private networkError(
