@@ -24,8 +24,7 @@ import {
 	type RetryOptions,
 	type Verdict,
 } from '../retryPolicy';
-import { SendScheduler } from '../sendScheduler';
-import type { ThrottleSettings } from '../throttleControl';
+import { MAX_PARALLEL, SendScheduler } from '../sendScheduler';
 import { awaitNewerStoredGrant } from '../token/tokenCache';
 import { ConcurTokenError } from '../token/tokenRequest';
 import { ADVICE, adviceForNetworkFailure, adviceForStatus, throttledTooLong } from './advice';
@@ -34,12 +33,6 @@ export const CREDENTIAL_NAME = 'sapConcurApi';
 
 /** How often one request waits for a token another process is saving, before it gives up. */
 const MAX_SIBLING_WAITS = 3;
-
-/** How many requests a run may have in flight; whether the first goes alone is the client's to decide. */
-type Parallelism = Omit<ThrottleSettings, 'firstRequestAlone'>;
-
-/** One request at a time, for callers that send one after another (the trigger, Get Many). */
-const ONE_AT_A_TIME: Parallelism = { parallel: 1, maxParallel: 1 };
 
 export interface ConcurResponse {
 	statusCode: number;
@@ -84,7 +77,7 @@ const header = (headers: IDataObject | undefined, name: string) => {
  * may already have acted on unless asked to, and Concur's own error text.
  */
 export class ConcurClient {
-	/** Paces every request of this run and holds them all when Concur throttles one. */
+	/** Runs the items of this run, paces every request and holds them all when Concur throttles one. */
 	readonly scheduler: SendScheduler;
 
 	/** The run's last throttling answer: what an item that runs out of Throttled Retry Time quotes. */
@@ -93,17 +86,22 @@ export class ConcurClient {
 	private constructor(
 		private readonly ctx: Context,
 		readonly credentials: ICredentialDataDecryptedObject,
-		throttle: Parallelism,
+		parallel: number | 'auto',
 	) {
 		// The first request goes alone when there is no token yet, so that it fetches exactly one.
 		this.scheduler = new SendScheduler({
-			...throttle,
+			parallel,
+			maxParallel: MAX_PARALLEL,
 			firstRequestAlone: !credentials.accessToken,
 		});
 	}
 
-	static async create(ctx: Context, throttle = ONE_AT_A_TIME): Promise<ConcurClient> {
-		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), throttle);
+	/**
+	 * A client for one run, with `parallel` requests in flight (a number, or 'auto'); 1 for
+	 * callers that send one request after another (the trigger).
+	 */
+	static async create(ctx: Context, parallel: number | 'auto' = 1): Promise<ConcurClient> {
+		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), parallel);
 	}
 
 	isConcurUrl(url: string): boolean {

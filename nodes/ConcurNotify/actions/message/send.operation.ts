@@ -8,9 +8,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConcurClient } from '../../../shared/transport';
 import { runItemBatch } from '../../helpers/itemBatch';
-import { batchOptionsCollection, inFlightLimits, type BatchOptions } from '../batchOptions';
+import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
+
+/** One request per item: sent in parallel. */
+export const inParallel = true;
 
 export const description: INodeProperties[] = [
 	{
@@ -87,7 +90,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	batchOptionsCollection({ show: showOnlyForMessageSend }, true),
+	batchOptionsCollection({ show: showOnlyForMessageSend }, inParallel),
 ];
 
 export async function execute(
@@ -95,8 +98,7 @@ export async function execute(
 	client: ConcurClient,
 	options: BatchOptions,
 ): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, {
-		...inFlightLimits(client, options),
+	return await runItemBatch(this, client, {
 		completionPhrase: 'were sent',
 		prepare: (i) => prepareMessage(this, i),
 		perform: async (input, i) => await sendMessage(client, input, options, i),
