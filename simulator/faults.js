@@ -5,6 +5,14 @@ const { json, reply, xml } = require('./http');
 const rateLimited = (state, status, headers) =>
 	json(status, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, headers);
 
+/** A gateway in front of Concur with no healthy backend: nginx's page, no Retry-After. */
+const GATEWAY_PAGE =
+	'<!DOCTYPE html>\n<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>';
+
+/** A rule's `retryAfter` (seconds) as a header, for the 5xx kinds; none when the rule has none. */
+const retryAfterOf = (fault) =>
+	fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
+
 const MALFORMED = {
 	token: json(200, {}).headers,
 	calloutList: xml(200, '').headers,
@@ -23,21 +31,19 @@ function playFault(state, fault, endpoint, req) {
 		case '502':
 		case '503':
 		case '504':
-			return json(Number(fault.kind), {
-				errorId: state.random.uuid(),
-				errorCode: `HTTP_${fault.kind}`,
-				errorMessage: `Simulated ${fault.kind}`,
-			});
-		case 'html-503':
-			// A gateway or load balancer in front of Concur, out of capacity: its own page, not Concur's JSON.
-			return reply(
-				503,
-				'<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to service your request. Please try again later.</p></body></html>',
+			return json(
+				Number(fault.kind),
 				{
-					'Content-Type': 'text/html; charset=utf-8',
-					...(fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) }),
+					errorId: state.random.uuid(),
+					errorCode: `HTTP_${fault.kind}`,
+					errorMessage: `Simulated ${fault.kind}`,
 				},
+				retryAfterOf(fault),
 			);
+		case '503-page':
+			return reply(503, GATEWAY_PAGE, { 'Content-Type': 'text/html', ...retryAfterOf(fault) });
+		case '503-rate-limit':
+			return rateLimited(state, 503, retryAfterOf(fault));
 		case 'reset':
 			req.socket.destroy();
 			return 'no-answer';

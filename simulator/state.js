@@ -233,7 +233,13 @@ class SimulatorState {
 
 	// Faults
 
-	/** `{ endpoint, kind, rate?, next?, retryAfter? }`; endpoint 'token' | 'messages' | 'calloutList' | 'calloutDelete' | '*'. */
+	/**
+	 * `{ endpoint, kind, rate?, next?, retryAfter? }`; endpoint 'token' | 'messages' | 'calloutList' |
+	 * 'calloutDelete' | '*'. Kinds (faults.js): '429' (rate-limit body, Retry-After default 0);
+	 * '500' '502' '503' '504' (a v4 error body); '503-page' (a gateway's HTML page); '503-rate-limit'
+	 * (Concur's rate-limit body); the 5xx kinds carry Retry-After only when the rule gives
+	 * `retryAfter`; 'reset', 'hang', 'malformed', 'doctype', 'redirect', 'processed-504'.
+	 */
 	addFault(rule) {
 		this.faults.push({ ...rule });
 	}

@@ -107,6 +107,22 @@ function fromData(data: unknown): ConcurErrorDetails {
 	return { message: messages.join('; ') || undefined, code };
 }
 
+/**
+ * Whether a body is Concur's rate-limit error `{ error: { id, message } }` (concur-api.md §4), a
+ * shape none of its other errors has (they are flat, legacy `Error` or OAuth `error` strings).
+ */
+export function isRateLimitBody(body: unknown): boolean {
+	let data = body;
+	if (typeof body === 'string') {
+		try {
+			data = JSON.parse(body);
+		} catch {
+			return false;
+		}
+	}
+	return isObject(data) && isObject(data.error) && text(data.error.message) !== undefined;
+}
+
 /** Puts the body that is no Concur error where n8n shows an error's data: its details, not its message. */
 export function withResponseBody(error: NodeApiError, details: ConcurErrorDetails): NodeApiError {
 	if (details.body) error.context.data = details.body;

@@ -5,7 +5,7 @@ export interface RetryOptions {
 	/** Whether 500/502/504 and timeouts, after which Concur may have acted, are repeated too. */
 	retryAmbiguous: boolean;
 	/**
-	 * How long a throttled request (429, 503) keeps being retried, from its first attempt. A throttled
+	 * How long a throttled request (see verdictForStatus) keeps being retried, from its first attempt. A throttled
 	 * request was not processed, so only time limits it; 0 counts it against `maxAttempts` instead.
 	 */
 	throttleBudgetMs: number;
@@ -25,16 +25,28 @@ export const DEFAULT_RETRY: RetryOptions = {
 
 /** How a failed attempt may be repeated. */
 export type Verdict =
-	/** Concur is limiting the rate (429, 503) and did not act on the request. */
+	/** Concur is limiting the rate and did not act on the request. */
 	| 'throttled'
-	/** The request never reached Concur (connection failure before a response). */
+	/**
+	 * Concur did not act on the request, and the failure says nothing about the rate: a connection
+	 * failure before a response, or a 503 with no sign of a rate limit (a gateway's page).
+	 */
 	| 'retry'
 	/** Concur may have acted on it (500, 502, 504, timeout): repeating could send it twice. */
 	| 'ambiguous'
 	| 'final';
 
-export function verdictForStatus(status: number): Verdict {
-	if (status === 429 || status === 503) return 'throttled';
+/**
+ * A 429 is a throttle. A 503 is one only with evidence that a rate limiter sent it: a Retry-After,
+ * or Concur's rate-limit body (`rateLimited`). Without either it is a server or a gateway in front
+ * of Concur that is unavailable (an nginx page, a load balancer without a healthy backend): the
+ * request was not processed, so repeating it is safe, but it tells nothing about the rate. It is
+ * then repeated with backoff up to Max Attempts, and never slows the other requests down: a
+ * gateway that is down stays down however slowly the node sends.
+ */
+export function verdictForStatus(status: number, rateLimited: boolean): Verdict {
+	if (status === 429 || (status === 503 && rateLimited)) return 'throttled';
+	if (status === 503) return 'retry';
 	if (status === 500 || status === 502 || status === 504) return 'ambiguous';
 	return 'final';
 }

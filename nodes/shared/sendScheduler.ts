@@ -1,14 +1,22 @@
 import { sleep } from 'n8n-workflow';
 
 import { ThrottleControl, type ThrottleSettings } from './throttleControl';
+import { runPool, type Outcome } from './workerPool';
+
+/** The most requests a run may have in flight: the top of "Requests in Parallel", and of Auto. */
+export const MAX_PARALLEL = 50;
 
 /**
- * Applies ThrottleControl to one node run: items take a slot (at most `limit` in flight, first
- * come first served) and keep it through their retries; every request, first or repeated, waits
- * for its turn (the shared pause after a throttle, and the pacing).
+ * How many requests of one node run are in flight, in one place: built once per run from the
+ * setting, it runs the items' pool and applies ThrottleControl to it. Items take a slot (at most
+ * `limit` in flight, first come first served) and keep it through their retries; every request,
+ * first or repeated, waits for its turn (the shared pause after a throttle, and the pacing).
  */
 export class SendScheduler {
 	readonly control: ThrottleControl;
+
+	/** The most items the pool ever runs at once: the fixed setting, or Auto's ceiling. */
+	private readonly maxRunning: number;
 
 	private inFlight = 0;
 	private readonly waiting: Array<() => void> = [];
@@ -18,6 +26,16 @@ export class SendScheduler {
 		private readonly now: () => number = Date.now,
 	) {
 		this.control = new ThrottleControl(settings);
+		this.maxRunning = settings.parallel === 'auto' ? settings.maxParallel : settings.parallel;
+	}
+
+	/** Runs `task` for each of `count` items, each holding a slot; outcomes in item order (runPool). */
+	async run<T>(
+		count: number,
+		task: (index: number) => Promise<T>,
+		stopOnFailure: boolean,
+	): Promise<Array<Outcome<T>>> {
+		return await runPool(count, this, this.maxRunning, task, stopOnFailure);
 	}
 
 	async acquire(): Promise<void> {

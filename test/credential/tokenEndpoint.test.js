@@ -11,7 +11,7 @@ describe('a token endpoint refusing for load', () => {
 	test.each([
 		['a 429', { kind: '429', retryAfter: 0 }],
 		['a 429 with Retry-After: 1', { kind: '429', retryAfter: 1 }],
-		["a gateway's 503 page", { kind: 'html-503' }],
+		["a gateway's 503 page", { kind: '503-page' }],
 	])('%s does not fail the batch: the token request is repeated', async (_, fault) => {
 		const { sim } = ctx;
 		sim.state.addFault({ endpoint: 'token', next: 1, ...fault });
@@ -37,7 +37,7 @@ describe('a token endpoint refusing for load', () => {
 		],
 		[
 			'keeps answering a 503 page',
-			{ kind: 'html-503', rate: 1 },
+			{ kind: '503-page', rate: 1 },
 			/unavailable \(HTTP 503\).*Concur says: an HTML page: 503 Service Temporarily Unavailable/,
 		],
 	])('when it %s, the error names what Concur answered', async (_, fault, message) => {

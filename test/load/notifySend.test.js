@@ -8,8 +8,9 @@ const ctx = useSimulatedConcur();
 
 test('1,000 items at concurrency 10 with 10 % transient faults: one output each, each delivered exactly once', async () => {
 	const { sim } = ctx;
-	// Every 429 or 503 pauses all senders for at least 250 ms and slows the pace, so they are the rarer
-	// faults here; on a busy machine the run takes up to two minutes (the timeout only guards a hang).
+	// Every 429 pauses all senders for at least 250 ms and slows the pace, so they are the rarer
+	// faults here (a 503 without Retry-After is retried by its item alone, with backoff); on a busy
+	// machine the run takes up to two minutes (the timeout only guards a hang).
 	sim.state.addFault({ endpoint: 'messages', kind: '429', rate: 0.02, retryAfter: 0 });
 	sim.state.addFault({ endpoint: 'messages', kind: '503', rate: 0.02 });
 	sim.state.addFault({ endpoint: 'messages', kind: 'reset', rate: 0.06 });

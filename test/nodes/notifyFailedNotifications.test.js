@@ -155,6 +155,23 @@ describe('Get Many', () => {
 		expect(error.message).toMatch(/failed-notification list could not be read/);
 		expect(error.description).toMatch(/correlation id/);
 	});
+
+	test("a gateway that keeps answering a 503 page is tried Max Attempts times, and the error quotes the status and the page's title", async () => {
+		const { sim } = ctx;
+		sim.state.addFault({ endpoint: 'calloutList', kind: '503-page', rate: 1 });
+		const { error } = await getMany(credentialFor(sim), {
+			returnAll: true,
+			options: { maxAttempts: 2 },
+		});
+		expect(error.message).toBe(
+			'Reading the failed notifications failed: HTTP 503, an HTML page: 503 Service Temporarily Unavailable',
+		);
+		expect(error.description).toMatch(
+			/did not process the request.*"Max Attempts".*\(HTTP 503, correlation id [\w-]+, 2 attempts, item 0\)$/,
+		);
+		expect(error.description).not.toMatch(/429|Retry-After|throttl/i);
+		expect(sim.state.stats().requests.calloutList).toBe(2);
+	});
 });
 
 describe('What Concur or a gateway may send instead', () => {

@@ -2,6 +2,7 @@ const { useSimulatedConcur } = require('../simulatedConcur');
 const { credentialFor } = require('../../rig/concurCredential');
 const { secretsOf, expectNoSecrets } = require('../secrets');
 const { sendParameters, rows, send } = require('./sending');
+const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 
 const ctx = useSimulatedConcur();
 
@@ -61,6 +62,40 @@ test('additional context fields go into the message context beside the URL', asy
 		destination: 'Lisbon',
 		nights: 3,
 	});
+});
+
+test('a fixed parameter is read from n8n once per run; expressions, nested ones too, per item', async () => {
+	const { sim } = ctx;
+	const reads = {};
+	const execute = ConcurNotify.prototype.execute;
+	// Counts the node's reads through n8n's own getNodeParameter, which stays in place.
+	ConcurNotify.prototype.execute = function () {
+		const read = this.getNodeParameter;
+		this.getNodeParameter = function (name, ...rest) {
+			reads[name] = (reads[name] ?? 0) + 1;
+			return read.call(this, name, ...rest);
+		};
+		return execute.call(this);
+	};
+	try {
+		const parameters = sendParameters({
+			additionalContext: { field: [{ name: 'trip', value: '={{ $json.sessionId }}' }] },
+		});
+		const { outputs } = await send({
+			items: rows(3, sim),
+			parameters,
+			credentials: credentialFor(sim),
+		});
+		expect(outputs[0].map((item) => [item.json.templateId, item.json.context.trip])).toEqual([
+			['visa-required', 'session-0'],
+			['visa-required', 'session-1'],
+			['visa-required', 'session-2'],
+		]);
+	} finally {
+		ConcurNotify.prototype.execute = execute;
+	}
+	// Each parameter is first read raw once, to see whether it holds an expression.
+	expect(reads).toMatchObject({ templateId: 2, userId: 4, 'additionalContext.field': 4 });
 });
 
 describe('bad input is reported per item before any request', () => {
@@ -221,9 +256,42 @@ describe("Concur's answers", () => {
 		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
 	});
 
+	test.each([
+		['a Retry-After', { kind: '503', retryAfter: 0 }],
+		['the rate-limit body', { kind: '503-rate-limit' }],
+	])('a 503 with %s is a throttle: retried past Max Attempts', async (_, fault) => {
+		const { sim } = ctx;
+		sim.state.addFault({ endpoint: 'messages', next: 2, ...fault });
+		const { outputs, error } = await send({
+			items: rows(1, sim),
+			credentials: credentialFor(sim),
+			parameters: sendParameters({ options: { maxAttempts: 2 } }),
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0][0].json.attempts).toBe(3);
+		expect(sim.state.stats().deliveries).toMatchObject({ total: 1, duplicates: 0 });
+	});
+
+	test("a 503 gateway page is no throttle: tried Max Attempts times, the error quotes the page's title", async () => {
+		const { sim } = ctx;
+		sim.state.addFault({ endpoint: 'messages', kind: '503-page', rate: 1 });
+		const { error } = await send({
+			items: rows(1, sim),
+			credentials: credentialFor(sim),
+			parameters: sendParameters({ options: { maxAttempts: 3 } }),
+		});
+		expect(error.message).toBe(
+			'Sending the message failed: HTTP 503, an HTML page: 503 Service Temporarily Unavailable',
+		);
+		expect(error.description).toMatch(
+			/"Max Attempts".*\(HTTP 503, correlation id [\w-]+, 3 attempts/,
+		);
+		expect(sim.state.stats().requests.messages).toBe(3);
+	});
+
 	test('with Throttled Retry Time 0, throttled retries stop at Max Attempts with an error that says what to do', async () => {
 		const { sim } = ctx;
-		sim.state.addFault({ endpoint: 'messages', kind: '503', rate: 1 });
+		sim.state.addFault({ endpoint: 'messages', kind: '503', rate: 1, retryAfter: 0 });
 		const { error } = await send({
 			items: rows(1, sim),
 			credentials: credentialFor(sim),

@@ -67,7 +67,7 @@ test('throttled requests are retried past Max Attempts while within Throttled Re
 	expect(sim.state.stats().deliveries).toMatchObject({ total: 1, duplicates: 0 });
 });
 
-test('a Retry-After longer than Throttled Retry Time fails the items at once, saying how long Concur asked to wait', async () => {
+test('a Retry-After longer than Throttled Retry Time fails the items at once, quoting what Concur answered and how long it asked to wait', async () => {
 	const { sim } = ctx;
 	throttle(sim, { ratePerSecond: 0.001, burst: 1, retryAfter: 120 });
 	const parameters = sendParameters({
@@ -81,9 +81,9 @@ test('a Retry-After longer than Throttled Retry Time fails the items at once, sa
 	});
 	expect(outputs[0][0].json.sent).toBe(true);
 	for (const item of outputs[0].slice(1)) {
-		expect(item.error.message).toMatch(/Concur asked to wait 120 s before the next request/);
+		expect(item.error.message).toBe('Sending the message failed: Rate limit exceeded');
 		expect(item.error.description).toMatch(
-			/"Throttled Retry Time" is 60 s.*Concur did not process it/,
+			/Retry-After 120 s\), and the next try would wait 120 s.*"Throttled Retry Time" is 60 s.*Concur did not process it.*\(HTTP 429, /,
 		);
 	}
 	// The third item never went out: the pause already exceeded what it could wait.
@@ -100,7 +100,8 @@ test('without Continue On Fail, a wait beyond Throttled Retry Time stops the nod
 		credentials: credentialFor(sim),
 		parameters,
 	});
-	expect(error.message).toMatch(/Concur asked to wait \d+ s/);
+	expect(error.message).toBe('Sending the message failed: Rate limit exceeded');
+	expect(error.description).toMatch(/the next try would wait \d+ s.*\(HTTP 429, /);
 	expect(error.description).toMatch(/2 of 4 items were sent before the node stopped/);
 	expect(sim.state.stats().deliveries.total).toBe(2);
 });

@@ -6,14 +6,18 @@ const {
 } = require('../../dist/nodes/shared/retryPolicy');
 
 test.each([
-	[429, 'throttled'],
-	[503, 'throttled'],
-	[500, 'ambiguous'],
-	[502, 'ambiguous'],
-	[504, 'ambiguous'],
-	[400, 'final'],
-	[404, 'final'],
-])('HTTP %s is %s', (status, verdict) => expect(verdictForStatus(status)).toBe(verdict));
+	[429, false, 'throttled'],
+	[429, true, 'throttled'],
+	[503, true, 'throttled'],
+	[503, false, 'retry'],
+	[500, false, 'ambiguous'],
+	[502, false, 'ambiguous'],
+	[504, false, 'ambiguous'],
+	[400, false, 'final'],
+	[404, false, 'final'],
+])('HTTP %s with a sign of a rate limit %s is %s', (status, rateLimited, verdict) =>
+	expect(verdictForStatus(status, rateLimited)).toBe(verdict),
+);
 
 test.each([
 	['ECONNREFUSED', 'retry'],

@@ -24,7 +24,8 @@ test.each([
 		NOT_FOUND,
 		ADVICE.ambiguousStatus,
 	],
-	['503 past the attempts', 503, 'throttled', undefined, ADVICE.serverError],
+	['a throttling 503 past the attempts', 503, 'throttled', undefined, ADVICE.serverError],
+	['a gateway 503 past the attempts', 503, 'retry', undefined, ADVICE.unavailable],
 	['501', 501, 'final', undefined, ADVICE.serverError],
 	['a redirect', 302, 'final', undefined, ADVICE.redirect],
 	['422', 422, 'final', undefined, ADVICE.otherStatus],
@@ -44,10 +45,11 @@ test.each([
 	expect(adviceForNetworkFailure(verdict, code, 30_000)).toBe(advice);
 });
 
-test('a wait longer than the item has left names both, in whole seconds', () => {
-	const { problem, advice } = throttledTooLong(120_001, 60_000);
-	expect(problem).toBe('Concur asked to wait 121 s before the next request');
-	expect(advice).toMatch(
-		/^That is longer than this item may still be retried \("Throttled Retry Time" is 60 s\)/,
+test('a wait longer than the item has left names both, and the Retry-After, in whole seconds', () => {
+	expect(throttledTooLong(120_001, 60_000, 120_000)).toMatch(
+		/^Concur kept throttling \(its last answer came with Retry-After 120 s\), and the next try would wait 121 s: longer than this item may still be retried \("Throttled Retry Time" is 60 s\)/,
+	);
+	expect(throttledTooLong(11_000, 300_000, undefined)).toMatch(
+		/^Concur kept throttling \(its last answer came without a Retry-After\), and the next try would wait 11 s/,
 	);
 });

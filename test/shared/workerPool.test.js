@@ -1,5 +1,4 @@
-// The worker pool with the scheduler's slots: how many run at once, in which order, and what a failure stops.
-const { runPool } = require('../../dist/nodes/shared/workerPool');
+// The scheduler's worker pool: how many run at once, in which order, and what a failure stops.
 const { SendScheduler } = require('../../dist/nodes/shared/sendScheduler');
 
 /** A task that records how many run at once and finishes when the test says so. */
@@ -33,7 +32,7 @@ async function finishAll(log, run) {
 test('a fixed number of slots: at most that many run, items start in input order, outcomes come back in order', async () => {
 	const { log, task } = recorder();
 	const slots = new SendScheduler({ parallel: 3, maxParallel: 50, firstRequestAlone: false });
-	const outcomes = await finishAll(log, runPool(10, slots, 50, task, false));
+	const outcomes = await finishAll(log, slots.run(10, task, false));
 	expect(log.peak).toBe(3);
 	expect(log.started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 	expect(outcomes.map((o) => o.value)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
@@ -42,7 +41,7 @@ test('a fixed number of slots: at most that many run, items start in input order
 test('the first item goes alone when the token must be fetched, then the others follow', async () => {
 	const { log, task } = recorder();
 	const slots = new SendScheduler({ parallel: 5, maxParallel: 50, firstRequestAlone: true });
-	const run = runPool(6, slots, 50, task, false);
+	const run = slots.run(6, task, false);
 	await tick();
 	expect(log.started).toEqual([0]);
 	log.finish.get(0)();
@@ -57,7 +56,7 @@ test('after a failure with stop on failure, no new item starts and the rest are 
 	const { log, task } = recorder();
 	log.failAt = 1;
 	const slots = new SendScheduler({ parallel: 2, maxParallel: 50, firstRequestAlone: false });
-	const outcomes = await finishAll(log, runPool(6, slots, 50, task, true));
+	const outcomes = await finishAll(log, slots.run(6, task, true));
 	expect(outcomes.map((o) => o.status)).toEqual([
 		'fulfilled',
 		'rejected',

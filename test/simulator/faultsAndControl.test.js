@@ -32,6 +32,24 @@ test('429 carries Retry-After and the rate-limit error shape', async () => {
 	expect(response.json.error.message).toBe('Rate limit exceeded');
 });
 
+test('503 kinds: a gateway page without Retry-After, Retry-After when the rule has one, the rate-limit body', async () => {
+	const { sim } = ctx;
+	const t = await accessToken(sim);
+	sim.state.addFault({ endpoint: 'messages', kind: '503-page', next: 1 });
+	const page = await send(sim, t);
+	expect(page.status).toBe(503);
+	expect(page.headers['content-type']).toBe('text/html');
+	expect(page.text).toMatch(/<title>503 Service Temporarily Unavailable<\/title>/);
+	expect(page.headers['retry-after']).toBeUndefined();
+	sim.state.addFault({ endpoint: 'messages', kind: '503', next: 1, retryAfter: 3 });
+	expect((await send(sim, t)).headers['retry-after']).toBe('3');
+	sim.state.addFault({ endpoint: 'messages', kind: '503-rate-limit', next: 1 });
+	const limited = await send(sim, t);
+	expect([limited.status, limited.json.error.message]).toEqual([503, 'Rate limit exceeded']);
+	expect(limited.headers['retry-after']).toBeUndefined();
+	expect(sim.state.stats().deliveries.total).toBe(0);
+});
+
 test('"processed, then 504" delivers the message and answers 504', async () => {
 	const { sim } = ctx;
 	const t = await accessToken(sim);
@@ -194,16 +212,16 @@ test('the control API lists every secret handed out, for secret scans', async ()
 	);
 });
 
-test("html-503: a gateway's own HTML page, with Retry-After when the rule gives one", async () => {
+test("503-page: a gateway's own HTML page, with Retry-After when the rule gives one", async () => {
 	const { sim } = ctx;
-	sim.state.addFault({ endpoint: 'token', kind: 'html-503', next: 1, retryAfter: 3 });
+	sim.state.addFault({ endpoint: 'token', kind: '503-page', next: 1, retryAfter: 3 });
 	const { status, headers, text } = await call(`${sim.url}/oauth2/v0/token`, {
 		method: 'POST',
 		body: '',
 	});
 	expect([status, headers['content-type'], headers['retry-after']]).toEqual([
 		503,
-		'text/html; charset=utf-8',
+		'text/html',
 		'3',
 	]);
 	expect(text).toMatch(/<title>503 Service Temporarily Unavailable<\/title>/);

@@ -6,10 +6,7 @@ import {
 	DEFAULT_TIMEOUT_SECONDS,
 	type RetryOptions,
 } from '../../shared/retryPolicy';
-import type { ConcurClient } from '../../shared/transport';
-import type { Slots } from '../../shared/workerPool';
-
-export const MAX_PARALLEL = 50;
+import { MAX_PARALLEL } from '../../shared/sendScheduler';
 /** A throttled request was not processed, so only time limits its retries. */
 export const DEFAULT_THROTTLE_RETRY_SECONDS = 300;
 
@@ -29,7 +26,7 @@ export function batchOptionsCollection(
 			typeOptions: { minValue: 1, maxValue: 10 },
 			default: DEFAULT_MAX_ATTEMPTS,
 			description:
-				'How often a request is tried in all when Concur cannot be reached (and when it throttles, if Throttled Retry Time is 0). Each item is retried on its own, so the rest of the batch is never sent again.',
+				'How often a request is tried in all when Concur cannot be reached or answers 503 without a sign of a rate limit (and when it throttles, if Throttled Retry Time is 0). Each item is retried on its own, so the rest of the batch is never sent again.',
 		},
 		{
 			displayName: 'Throttled Retry Time (Seconds)',
@@ -38,7 +35,7 @@ export function batchOptionsCollection(
 			typeOptions: { minValue: 0, maxValue: 3600 },
 			default: DEFAULT_THROTTLE_RETRY_SECONDS,
 			description:
-				'How long a request that Concur throttles (429 or 503) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.',
+				'How long a request that Concur throttles (429, or 503 with a Retry-After or its rate-limit error) keeps being retried, waiting as long as Concur asks. Concur did not process a throttled request, so retrying never sends twice. 0 limits these retries to Max Attempts instead.',
 		},
 		{
 			displayName: 'Retry Ambiguous Failures',
@@ -80,10 +77,12 @@ export function batchOptionsCollection(
 }
 
 export interface BatchOptions extends RetryOptions {
+	/** Requests in flight: the user's number, 'auto', or 1 for an operation without the option. */
 	parallel: number | 'auto';
 }
 
-export function readBatchOptions(ctx: IExecuteFunctions): BatchOptions {
+/** The options, read once per run; `inParallel` says whether the operation offers Requests in Parallel. */
+export function readBatchOptions(ctx: IExecuteFunctions, inParallel: boolean): BatchOptions {
 	const options = ctx.getNodeParameter('options', 0, {}) as {
 		requestsInParallel?: number;
 		maxAttempts?: number;
@@ -93,22 +92,11 @@ export function readBatchOptions(ctx: IExecuteFunctions): BatchOptions {
 	};
 	const parallel = Math.min(Math.floor(options.requestsInParallel ?? 0), MAX_PARALLEL);
 	return {
-		parallel: parallel >= 1 ? parallel : 'auto',
+		parallel: !inParallel ? 1 : parallel >= 1 ? parallel : 'auto',
 		throttleBudgetMs:
 			Math.max(options.throttleRetrySeconds ?? DEFAULT_THROTTLE_RETRY_SECONDS, 0) * 1000,
 		maxAttempts: Math.max(Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS), 1),
 		retryAmbiguous: options.retryAmbiguous ?? DEFAULT_RETRY.retryAmbiguous,
 		timeoutMs: (options.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
-	};
-}
-
-/** The slots items take to be sent, and the most that can ever be in flight together. */
-export function inFlightLimits(
-	client: ConcurClient,
-	options: BatchOptions,
-): { slots: Slots; maxParallel: number } {
-	return {
-		slots: client.scheduler,
-		maxParallel: options.parallel === 'auto' ? MAX_PARALLEL : options.parallel,
 	};
 }

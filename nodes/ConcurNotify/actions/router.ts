@@ -2,44 +2,50 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ConcurClient } from '../../shared/transport';
-import { MAX_PARALLEL, readBatchOptions } from './batchOptions';
+import { readBatchOptions } from './batchOptions';
 import * as failedNotification from './failedNotification/FailedNotification.resource';
 import * as message from './message/Message.resource';
 import type { ConcurNotifyType } from './node.type';
 
-type Execute = typeof message.send.execute;
+/** An operation module: its execute, and whether it offers Requests in Parallel. */
+interface Operation {
+	execute: typeof message.send.execute;
+	inParallel: boolean;
+}
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const concurNotify = { resource, operation } as ConcurNotifyType;
 
-	let execute: Execute | undefined;
+	let chosen: Operation | undefined;
 	switch (concurNotify.resource) {
 		case 'message':
-			execute = operationOf(message, concurNotify.operation);
+			chosen = operationOf(message, concurNotify.operation);
 			break;
 		case 'failedNotification':
-			execute = operationOf(failedNotification, concurNotify.operation);
+			chosen = operationOf(failedNotification, concurNotify.operation);
 			break;
 	}
-	if (!execute) {
+	if (!chosen) {
 		// A workflow saved by a later version of the node, or edited by hand.
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
 
-	const options = readBatchOptions(this);
-	const client = await ConcurClient.create(this, {
-		parallel: options.parallel,
-		maxParallel: MAX_PARALLEL,
-	});
-	return [await execute.call(this, client, options)];
+	// The one route of "how many in flight": the option, read here, builds the run's scheduler.
+	const options = readBatchOptions(this, chosen.inParallel);
+	const client = await ConcurClient.create(this, options.parallel);
+	return [await chosen.execute.call(this, client, options)];
 }
 
-/** The operation's execute from its resource module; undefined for a name it does not export. */
-function operationOf<Operation extends string>(
-	resource: Record<Operation, { execute: Execute }>,
-	operation: Operation,
-): Execute | undefined {
-	return Object.hasOwn(resource, operation) ? resource[operation].execute : undefined;
+/**
+ * The operation module from its resource module; undefined for a name it does not export as an
+ * operation (its `description` list, say).
+ */
+function operationOf<Name extends string>(
+	resource: Record<Name, Operation>,
+	operation: Name,
+): Operation | undefined {
+	const candidate = Object.hasOwn(resource, operation) ? resource[operation] : undefined;
+	return typeof candidate?.execute === 'function' ? candidate : undefined;
 }

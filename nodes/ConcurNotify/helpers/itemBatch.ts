@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { runPool, type Slots } from '../../shared/workerPool';
+import type { ConcurClient } from '../../shared/transport';
 
 type ItemError = NodeApiError | NodeOperationError;
 
@@ -10,10 +10,6 @@ export interface BatchPlan<Input> {
 	prepare: (itemIndex: number) => Input;
 	/** Calls Concur for one item; returns its output (several for a list). */
 	perform: (input: Input, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
-	/** Decide how many items are sent at once. */
-	slots: Slots;
-	/** The most items that can ever be in flight together. */
-	maxParallel: number;
 	/** What happened to the items that completed, for a run that stopped: "3 of 10 items were sent". */
 	completionPhrase: string;
 }
@@ -25,6 +21,7 @@ export interface BatchPlan<Input> {
  */
 export async function runItemBatch<Input>(
 	ctx: IExecuteFunctions,
+	client: ConcurClient,
 	plan: BatchPlan<Input>,
 ): Promise<INodeExecutionData[]> {
 	const count = ctx.getInputData().length;
@@ -45,7 +42,8 @@ export async function runItemBatch<Input>(
 		return await plan.perform(inputs[itemIndex].input as Input, itemIndex);
 	};
 	const stop = !continueOnFail;
-	const outcomes = await runPool(valid.length, plan.slots, plan.maxParallel, task, stop);
+	// The run's scheduler decides how many items are in flight (the one route of that setting).
+	const outcomes = await client.scheduler.run(valid.length, task, stop);
 
 	const firstFailure = outcomes.findIndex((outcome) => outcome.status === 'rejected');
 	if (firstFailure !== -1 && stop) {

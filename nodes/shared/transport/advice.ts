@@ -19,6 +19,9 @@ export const ADVICE = {
 	ambiguousStatus:
 		'Concur may have acted on the request before failing, so it was not repeated (that could do it twice). Turn on "Retry Ambiguous Failures" to repeat it anyway.',
 	serverError: 'Concur could not process the request. Try again later.',
+	/** A 503 with no sign of a rate limit, repeated up to Max Attempts. */
+	unavailable:
+		'Concur, or a gateway in front of it, was unavailable and did not process the request; it was tried as often as "Max Attempts" allows. Try again later, or raise "Max Attempts".',
 	redirect:
 		"Concur answered with a redirect, which is not followed so that the token stays on Concur's hosts. Check the credential's data centre or Custom Base URL.",
 	otherStatus: 'Check the node fields.',
@@ -31,6 +34,7 @@ export const ADVICE = {
 export function adviceForStatus(status: number, verdict: Verdict, notFound?: string): string {
 	if (status === 404 && notFound) return notFound;
 	if (verdict === 'ambiguous') return ADVICE.ambiguousStatus;
+	if (verdict === 'retry') return ADVICE.unavailable;
 	return (
 		STATUS_ADVICE[status] ??
 		(status >= 500 ? ADVICE.serverError : status < 400 ? ADVICE.redirect : ADVICE.otherStatus)
@@ -52,10 +56,19 @@ export function adviceForNetworkFailure(
 
 const seconds = (ms: number) => `${Math.ceil(ms / 1000)} s`;
 
-/** When Concur asks to wait longer than an item may still be retried. */
-export function throttledTooLong(pauseMs: number, throttleBudgetMs: number) {
-	return {
-		problem: `Concur asked to wait ${seconds(pauseMs)} before the next request`,
-		advice: `That is longer than this item may still be retried ("Throttled Retry Time" is ${seconds(throttleBudgetMs)}), so it was not sent; Concur did not process it. Run it again later, or raise "Throttled Retry Time".`,
-	};
+/**
+ * When the pause before the next try is longer than an item may still be retried. The message
+ * above it quotes Concur's last throttling answer; `retryAfterMs` is that answer's Retry-After,
+ * if it had one (otherwise the pause is the node's own backoff).
+ */
+export function throttledTooLong(
+	pauseMs: number,
+	throttleBudgetMs: number,
+	retryAfterMs: number | undefined,
+): string {
+	const asked =
+		retryAfterMs === undefined
+			? 'without a Retry-After'
+			: `with Retry-After ${seconds(retryAfterMs)}`;
+	return `Concur kept throttling (its last answer came ${asked}), and the next try would wait ${seconds(pauseMs)}: longer than this item may still be retried ("Throttled Retry Time" is ${seconds(throttleBudgetMs)}), so it was not sent again; Concur did not process it. Run it again later, or raise "Throttled Retry Time".`;
 }

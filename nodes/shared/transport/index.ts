@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { parseConcurError, withResponseBody } from '../concurErrors';
+import { isRateLimitBody, parseConcurError, withResponseBody } from '../concurErrors';
 import { isTrustedUrl } from '../concurHosts';
 import { factLine } from '../factLine';
 import {
@@ -24,8 +24,7 @@ import {
 	type RetryOptions,
 	type Verdict,
 } from '../retryPolicy';
-import { SendScheduler } from '../sendScheduler';
-import type { ThrottleSettings } from '../throttleControl';
+import { MAX_PARALLEL, SendScheduler } from '../sendScheduler';
 import { awaitNewerStoredGrant } from '../token/tokenCache';
 import { ConcurTokenError } from '../token/tokenRequest';
 import { ADVICE, adviceForNetworkFailure, adviceForStatus, throttledTooLong } from './advice';
@@ -34,12 +33,6 @@ export const CREDENTIAL_NAME = 'sapConcurApi';
 
 /** How often one request waits for a token another process is saving, before it gives up. */
 const MAX_SIBLING_WAITS = 3;
-
-/** How many requests a run may have in flight; whether the first goes alone is the client's to decide. */
-type Parallelism = Omit<ThrottleSettings, 'firstRequestAlone'>;
-
-/** One request at a time, for callers that send one after another (the trigger, Get Many). */
-const ONE_AT_A_TIME: Parallelism = { parallel: 1, maxParallel: 1 };
 
 export interface ConcurResponse {
 	statusCode: number;
@@ -64,6 +57,15 @@ type Context = IExecuteFunctions | IPollFunctions;
  */
 type TokenRecovery = 'none' | 'triedStored' | 'refreshed';
 
+/** An error answer from Concur (or a gateway in front of it), as the final error quotes it. */
+interface ErrorAnswer {
+	status: number;
+	body: unknown;
+	correlationId: string;
+	/** Its Retry-After, when it had a readable one. */
+	retryAfterMs?: number;
+}
+
 const header = (headers: IDataObject | undefined, name: string) => {
 	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
 	return entry ? String(entry[1]) : '';
@@ -75,23 +77,31 @@ const header = (headers: IDataObject | undefined, name: string) => {
  * may already have acted on unless asked to, and Concur's own error text.
  */
 export class ConcurClient {
-	/** Paces every request of this run and holds them all when Concur throttles one. */
+	/** Runs the items of this run, paces every request and holds them all when Concur throttles one. */
 	readonly scheduler: SendScheduler;
+
+	/** The run's last throttling answer: what an item that runs out of Throttled Retry Time quotes. */
+	private lastThrottle?: ErrorAnswer;
 
 	private constructor(
 		private readonly ctx: Context,
 		readonly credentials: ICredentialDataDecryptedObject,
-		throttle: Parallelism,
+		parallel: number | 'auto',
 	) {
 		// The first request goes alone when there is no token yet, so that it fetches exactly one.
 		this.scheduler = new SendScheduler({
-			...throttle,
+			parallel,
+			maxParallel: MAX_PARALLEL,
 			firstRequestAlone: !credentials.accessToken,
 		});
 	}
 
-	static async create(ctx: Context, throttle = ONE_AT_A_TIME): Promise<ConcurClient> {
-		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), throttle);
+	/**
+	 * A client for one run, with `parallel` requests in flight (a number, or 'auto'); 1 for
+	 * callers that send one request after another (the trigger).
+	 */
+	static async create(ctx: Context, parallel: number | 'auto' = 1): Promise<ConcurClient> {
+		return new ConcurClient(ctx, await ctx.getCredentials(CREDENTIAL_NAME), parallel);
 	}
 
 	isConcurUrl(url: string): boolean {
@@ -119,12 +129,22 @@ export class ConcurClient {
 		let siblingWaits = 0;
 		for (let attempt = 1; ; attempt++) {
 			const pause = this.scheduler.pauseLeftMs();
+			// A pause follows a throttling answer: the error quotes it.
+			const throttle = this.lastThrottle;
 			if (
+				throttle &&
 				retry.throttleBudgetMs > 0 &&
 				pause > 0 &&
 				Date.now() + pause > firstTryAt + retry.throttleBudgetMs
 			) {
-				throw this.throttleTooLongError(pause, correlationId, attempt - 1, retry, context);
+				throw this.throttleTooLongError(
+					throttle,
+					pause,
+					correlationId,
+					attempt - 1,
+					retry,
+					context,
+				);
 			}
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
@@ -162,18 +182,26 @@ export class ConcurClient {
 					attempt--;
 					continue;
 				}
-				verdict = verdictForStatus(status);
+				const answer: ErrorAnswer = {
+					status,
+					body: response.body,
+					correlationId: responseCorrelationId,
+					retryAfterMs: retryAfterMs(headers['retry-after'], Date.now()),
+				};
+				verdict = verdictForStatus(
+					status,
+					answer.retryAfterMs !== undefined || isRateLimitBody(answer.body),
+				);
 				if (verdict === 'throttled') {
-					this.scheduler.throttled(sentAt, retryAfterMs(headers['retry-after'], Date.now()));
+					this.lastThrottle = answer;
+					this.scheduler.throttled(sentAt, answer.retryAfterMs);
 					// Retried for as long as the budget allows: no error to build.
 					if (retry.throttleBudgetMs > 0) continue;
 				}
 				failure = this.apiError(
-					status,
-					response.body,
-					responseCorrelationId,
+					answer,
 					attempt,
-					verdict,
+					adviceForStatus(status, verdict, context.notFound),
 					context,
 				);
 			} catch (error) {
@@ -241,40 +269,44 @@ export class ConcurClient {
 		});
 	}
 
+	/** The message quotes what Concur answered: its message, or the status and the page's title. */
 	private apiError(
-		status: number,
-		body: unknown,
-		correlationId: string,
+		answer: ErrorAnswer,
 		attempts: number,
-		verdict: Verdict,
+		advice: string,
 		context: RequestContext,
 	): NodeApiError {
-		const details = parseConcurError(body, status);
-		const advice = adviceForStatus(status, verdict, context.notFound);
-		const message = `${context.action} failed: ${details.message ?? `HTTP ${status}`}`;
+		const details = parseConcurError(answer.body, answer.status);
+		const message = `${context.action} failed: ${details.message ?? `HTTP ${answer.status}`}`;
 		return withResponseBody(
-			this.nodeError(message, advice, status, details.code, correlationId, attempts, context),
+			this.nodeError(
+				message,
+				advice,
+				answer.status,
+				details.code,
+				answer.correlationId,
+				attempts,
+				context,
+			),
 			details,
 		);
 	}
 
+	/**
+	 * The pause before the next try outlasts the item's Throttled Retry Time. The answer quoted is
+	 * the run's last throttling one: this item's own, or (before its first try) another item's that
+	 * paused the run; the correlation id is this item's own.
+	 */
 	private throttleTooLongError(
+		throttle: ErrorAnswer,
 		pauseMs: number,
 		correlationId: string,
 		attempts: number,
 		retry: RetryOptions,
 		context: RequestContext,
 	): NodeApiError {
-		const { problem, advice } = throttledTooLong(pauseMs, retry.throttleBudgetMs);
-		return this.nodeError(
-			`${context.action} failed: ${problem}`,
-			advice,
-			429,
-			undefined,
-			correlationId,
-			attempts,
-			context,
-		);
+		const advice = throttledTooLong(pauseMs, retry.throttleBudgetMs, throttle.retryAfterMs);
+		return this.apiError({ ...throttle, correlationId }, attempts, advice, context);
 	}
 
 	private networkError(

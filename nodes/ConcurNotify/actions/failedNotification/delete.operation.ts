@@ -13,12 +13,15 @@ import {
 } from '../../../shared/calloutApi';
 import type { ConcurClient } from '../../../shared/transport';
 import { runItemBatch } from '../../helpers/itemBatch';
-import { batchOptionsCollection, inFlightLimits, type BatchOptions } from '../batchOptions';
+import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForFailedNotificationDelete = {
 	resource: ['failedNotification'],
 	operation: ['delete'],
 };
+
+/** One request per item: sent in parallel. */
+export const inParallel = true;
 
 export const description: INodeProperties[] = [
 	{
@@ -31,7 +34,7 @@ export const description: INodeProperties[] = [
 		description: 'The NotificationURI from Get Many or the trigger (field "uri"), or just its ID',
 		displayOptions: { show: showOnlyForFailedNotificationDelete },
 	},
-	batchOptionsCollection({ show: showOnlyForFailedNotificationDelete }, true),
+	batchOptionsCollection({ show: showOnlyForFailedNotificationDelete }, inParallel),
 ];
 
 export async function execute(
@@ -39,8 +42,7 @@ export async function execute(
 	client: ConcurClient,
 	options: BatchOptions,
 ): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, {
-		...inFlightLimits(client, options),
+	return await runItemBatch(this, client, {
 		completionPhrase: 'were deleted',
 		prepare: (i) => prepareDelete(this, client, i),
 		perform: async (target, i) => await deleteOne(client, target, options, i),

@@ -9,12 +9,15 @@ import { fetchFailedNotifications, type ResponseFormat } from '../../../shared/c
 import { responseFormatProperty } from '../../../shared/descriptions';
 import type { ConcurClient } from '../../../shared/transport';
 import { runItemBatch } from '../../helpers/itemBatch';
-import { batchOptionsCollection, inFlightLimits, type BatchOptions } from '../batchOptions';
+import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForFailedNotificationGetAll = {
 	resource: ['failedNotification'],
 	operation: ['getAll'],
 };
+
+/** Each input item reads the whole queue, one after another: nothing to send in parallel. */
+export const inParallel = false;
 
 export const description: INodeProperties[] = [
 	{
@@ -44,8 +47,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: showOnlyForFailedNotificationGetAll },
 	},
 	{ ...responseFormatProperty, displayOptions: { show: showOnlyForFailedNotificationGetAll } },
-	// Each input item reads the whole queue, one after another: nothing to send in parallel.
-	batchOptionsCollection({ show: showOnlyForFailedNotificationGetAll }, false),
+	batchOptionsCollection({ show: showOnlyForFailedNotificationGetAll }, inParallel),
 ];
 
 export async function execute(
@@ -53,9 +55,7 @@ export async function execute(
 	client: ConcurClient,
 	options: BatchOptions,
 ): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, {
-		...inFlightLimits(client, options),
-		maxParallel: 1,
+	return await runItemBatch(this, client, {
 		// Each input item reads the whole queue; "were read" would sound like notifications.
 		completionPhrase: 'were answered with the queue',
 		prepare: () => undefined,

@@ -8,9 +8,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConcurClient } from '../../../shared/transport';
 import { runItemBatch } from '../../helpers/itemBatch';
-import { batchOptionsCollection, inFlightLimits, type BatchOptions } from '../batchOptions';
+import { parameterReader, type ParameterReader } from '../../helpers/parameterReader';
+import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
+
+/** One request per item: sent in parallel. */
+export const inParallel = true;
 
 export const description: INodeProperties[] = [
 	{
@@ -87,7 +91,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	batchOptionsCollection({ show: showOnlyForMessageSend }, true),
+	batchOptionsCollection({ show: showOnlyForMessageSend }, inParallel),
 ];
 
 export async function execute(
@@ -95,10 +99,10 @@ export async function execute(
 	client: ConcurClient,
 	options: BatchOptions,
 ): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, {
-		...inFlightLimits(client, options),
+	const read = parameterReader(this);
+	return await runItemBatch(this, client, {
 		completionPhrase: 'were sent',
-		prepare: (i) => prepareMessage(this, i),
+		prepare: (i) => prepareMessage(this, read, i),
 		perform: async (input, i) => await sendMessage(client, input, options, i),
 	});
 }
@@ -110,12 +114,16 @@ interface MessageInput {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): MessageInput {
+function prepareMessage(
+	ctx: IExecuteFunctions,
+	read: ParameterReader,
+	itemIndex: number,
+): MessageInput {
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	};
 	const text = (name: string, label: string): string => {
-		const value: unknown = ctx.getNodeParameter(name, itemIndex, '');
+		const value = read(name, itemIndex, '');
 		if (typeof value === 'number') return String(value);
 		if (typeof value !== 'string') {
 			fail(
@@ -153,7 +161,7 @@ function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): MessageInput
 			'Use a full https link on a domain SAP Concur approved, e.g. https://www.example.com/trips/123.',
 		);
 	}
-	const extra = ctx.getNodeParameter('additionalContext.field', itemIndex, []) as Array<{
+	const extra = read('additionalContext.field', itemIndex, []) as Array<{
 		name: string;
 		value: string;
 	}>;
