@@ -2,7 +2,6 @@ const { useSimulatedConcur } = require('../simulatedConcur');
 const { credentialFor } = require('../../rig/concurCredential');
 const { secretsOf, expectNoSecrets } = require('../secrets');
 const { sendParameters, rows, send } = require('./sending');
-const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
 
 const ctx = useSimulatedConcur();
 
@@ -62,40 +61,6 @@ test('additional context fields go into the message context beside the URL', asy
 		destination: 'Lisbon',
 		nights: 3,
 	});
-});
-
-test('a fixed parameter is read from n8n once per run; expressions, nested ones too, per item', async () => {
-	const { sim } = ctx;
-	const reads = {};
-	const execute = ConcurNotify.prototype.execute;
-	// Counts the node's reads through n8n's own getNodeParameter, which stays in place.
-	ConcurNotify.prototype.execute = function () {
-		const read = this.getNodeParameter;
-		this.getNodeParameter = function (name, ...rest) {
-			reads[name] = (reads[name] ?? 0) + 1;
-			return read.call(this, name, ...rest);
-		};
-		return execute.call(this);
-	};
-	try {
-		const parameters = sendParameters({
-			additionalContext: { field: [{ name: 'trip', value: '={{ $json.sessionId }}' }] },
-		});
-		const { outputs } = await send({
-			items: rows(3, sim),
-			parameters,
-			credentials: credentialFor(sim),
-		});
-		expect(outputs[0].map((item) => [item.json.templateId, item.json.context.trip])).toEqual([
-			['visa-required', 'session-0'],
-			['visa-required', 'session-1'],
-			['visa-required', 'session-2'],
-		]);
-	} finally {
-		ConcurNotify.prototype.execute = execute;
-	}
-	// Each parameter is first read raw once, to see whether it holds an expression.
-	expect(reads).toMatchObject({ templateId: 2, userId: 4, 'additionalContext.field': 4 });
 });
 
 describe('bad input is reported per item before any request', () => {

@@ -8,7 +8,6 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConcurClient } from '../../../shared/transport';
 import { runItemBatch } from '../../helpers/itemBatch';
-import { parameterReader, type ParameterReader } from '../../helpers/parameterReader';
 import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
@@ -99,10 +98,9 @@ export async function execute(
 	client: ConcurClient,
 	options: BatchOptions,
 ): Promise<INodeExecutionData[]> {
-	const read = parameterReader(this);
 	return await runItemBatch(this, client, {
 		completionPhrase: 'were sent',
-		prepare: (i) => prepareMessage(this, read, i),
+		prepare: (i) => prepareMessage(this, i),
 		perform: async (input, i) => await sendMessage(client, input, options, i),
 	});
 }
@@ -114,16 +112,12 @@ interface MessageInput {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function prepareMessage(
-	ctx: IExecuteFunctions,
-	read: ParameterReader,
-	itemIndex: number,
-): MessageInput {
+function prepareMessage(ctx: IExecuteFunctions, itemIndex: number): MessageInput {
 	const fail = (message: string, description: string): never => {
 		throw new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
 	};
 	const text = (name: string, label: string): string => {
-		const value = read(name, itemIndex, '');
+		const value: unknown = ctx.getNodeParameter(name, itemIndex, '');
 		if (typeof value === 'number') return String(value);
 		if (typeof value !== 'string') {
 			fail(
@@ -161,7 +155,7 @@ function prepareMessage(
 			'Use a full https link on a domain SAP Concur approved, e.g. https://www.example.com/trips/123.',
 		);
 	}
-	const extra = read('additionalContext.field', itemIndex, []) as Array<{
+	const extra = ctx.getNodeParameter('additionalContext.field', itemIndex, []) as Array<{
 		name: string;
 		value: string;
 	}>;
