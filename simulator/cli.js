@@ -1,7 +1,11 @@
+// npm run sim -- publish ...: see ess/publishCli.js
 // npm run sim -- [--port 8777] [--secondary-port 8778] [--seed 1] [--failed 5] [--latency 0]
 //   [--rate 50 [--burst 10] [--retry-after 0|1|date|absent] [--max-concurrent N] [--throttle-status 503]]
+//   [--ess-allow-http] [--ess-every N [--ess-preset submitted]] [--ess-connected]
+if (process.argv[2] === 'publish') return void require('./ess/publishCli');
 const { parseArgs } = require('node:util');
 const { startSimulator } = require('.');
+const { publishEvery } = require('./ess/delivery');
 
 const { values } = parseArgs({
 	options: {
@@ -15,6 +19,10 @@ const { values } = parseArgs({
 		'retry-after': { type: 'string' },
 		'max-concurrent': { type: 'string' },
 		'throttle-status': { type: 'string' },
+		'ess-allow-http': { type: 'boolean', default: false },
+		'ess-connected': { type: 'boolean', default: false },
+		'ess-every': { type: 'string' },
+		'ess-preset': { type: 'string', default: 'submitted' },
 	},
 });
 
@@ -44,7 +52,11 @@ startSimulator({
 	sim.state.setConfig({
 		latency: { fixedMs: Number(values.latency), jitterMs: 0 },
 		rateLimit: rateLimitOf(values),
+		ess: { allowHttpEndpoints: values['ess-allow-http'] },
 	});
+	if (values['ess-connected']) sim.state.ess.companyConnected = true;
+	if (values['ess-every'])
+		publishEvery(sim.state, Number(values['ess-every']), { preset: values['ess-preset'] });
 	console.log(
 		JSON.stringify({
 			url: sim.url,
