@@ -2,12 +2,11 @@
 // npm run sim -- [--port 8777] [--secondary-port 8778] [--seed 1] [--failed 5] [--latency 0]
 //   [--rate 50 [--burst 10] [--retry-after 0|1|date|absent] [--max-concurrent N] [--throttle-status 503]]
 //   [--ess-allow-http] [--ess-every N [--ess-preset submitted]] [--ess-connected]
-if (process.argv[2] === 'publish') return void require('./ess/publishCli');
 const { parseArgs } = require('node:util');
 const { startSimulator } = require('.');
 const { publishEvery } = require('./ess/delivery');
 
-const { values } = parseArgs({
+const OPTIONS = {
 	options: {
 		port: { type: 'string', default: '8777' },
 		'secondary-port': { type: 'string', default: '8778' },
@@ -24,7 +23,7 @@ const { values } = parseArgs({
 		'ess-every': { type: 'string' },
 		'ess-preset': { type: 'string', default: 'submitted' },
 	},
-});
+};
 
 /** The throttling options as a `rateLimit` config value (omitted ones take its defaults), or null. */
 function rateLimitOf(options) {
@@ -43,29 +42,35 @@ function rateLimitOf(options) {
 	return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 }
 
-startSimulator({
-	port: Number(values.port),
-	secondaryPort: Number(values['secondary-port']),
-	seed: Number(values.seed),
-	failedNotifications: Number(values.failed),
-}).then((sim) => {
-	sim.state.setConfig({
-		latency: { fixedMs: Number(values.latency), jitterMs: 0 },
-		rateLimit: rateLimitOf(values),
-		ess: { allowHttpEndpoints: values['ess-allow-http'] },
+function start() {
+	const { values } = parseArgs(OPTIONS);
+	startSimulator({
+		port: Number(values.port),
+		secondaryPort: Number(values['secondary-port']),
+		seed: Number(values.seed),
+		failedNotifications: Number(values.failed),
+	}).then((sim) => {
+		sim.state.setConfig({
+			latency: { fixedMs: Number(values.latency), jitterMs: 0 },
+			rateLimit: rateLimitOf(values),
+			ess: { allowHttpEndpoints: values['ess-allow-http'] },
+		});
+		if (values['ess-connected']) sim.state.ess.companyConnected = true;
+		if (values['ess-every'])
+			publishEvery(sim.state, Number(values['ess-every']), { preset: values['ess-preset'] });
+		console.log(
+			JSON.stringify({
+				url: sim.url,
+				secondaryUrl: sim.secondaryUrl,
+				credentials: sim.credentials,
+				rateLimit: sim.state.config.rateLimit,
+			}),
+		);
+		const stop = () => sim.close().then(() => process.exit(0));
+		process.on('SIGINT', stop);
+		process.on('SIGTERM', stop);
 	});
-	if (values['ess-connected']) sim.state.ess.companyConnected = true;
-	if (values['ess-every'])
-		publishEvery(sim.state, Number(values['ess-every']), { preset: values['ess-preset'] });
-	console.log(
-		JSON.stringify({
-			url: sim.url,
-			secondaryUrl: sim.secondaryUrl,
-			credentials: sim.credentials,
-			rateLimit: sim.state.config.rateLimit,
-		}),
-	);
-	const stop = () => sim.close().then(() => process.exit(0));
-	process.on('SIGINT', stop);
-	process.on('SIGTERM', stop);
-});
+}
+
+if (process.argv[2] === 'publish') require('./ess/publishCli');
+else start();

@@ -111,7 +111,7 @@ export async function createSubscription(ctx: IHookFunctions, wanted: Wanted): P
 	}
 	if (!wanted.endpoint.startsWith('https://'))
 		ctx.logger.warn(
-			`Concur Event Trigger: subscribed ${wanted.endpoint}, which is not HTTPS. Concur delivers only to a public HTTPS URL: set WEBHOOK_URL.`,
+			`Concur Event Trigger: subscribed ${wanted.endpoint}, which is not HTTPS. Concur delivers only to a public HTTPS URL: set N8N_WEBHOOK_URL (WEBHOOK_URL on older n8n).`,
 		);
 }
 

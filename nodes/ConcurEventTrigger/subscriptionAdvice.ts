@@ -15,7 +15,7 @@ export const ADVICE = {
 	idTaken:
 		"Subscription ids are unique across all of Concur's apps and this one is used by another. It derives from this n8n instance, workflow and node: a copy of the node gets a new one.",
 	endpoint:
-		"Concur delivers only to a public HTTPS URL with a publicly trusted certificate. Set n8n's WEBHOOK_URL to such an address (for example https://n8n.example.com/) and restart n8n.",
+		"Concur delivers only to a public HTTPS URL with a publicly trusted certificate. Set n8n's N8N_WEBHOOK_URL (WEBHOOK_URL on older n8n) to such an address (for example https://n8n.example.com/) and restart n8n.",
 	noCompany:
 		"Concur saved the subscription but names no company in it yet, so it delivers nothing. A company is connected to the app when the app obtains a company token: in the SAP Concur credential use Company Request Token (or Refresh Token) and run the credential's test, then activate again.",
 	clientCredentialsOnly:
