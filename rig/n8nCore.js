@@ -287,4 +287,13 @@ function shutdown() {
 	}
 }
 
-module.exports = { runNode, runPoll, CredentialStore, shutdown };
+module.exports = {
+	runNode,
+	runPoll,
+	CredentialStore,
+	shutdown,
+	// for rig/n8nWebhook.js
+	NodeTypes,
+	additionalDataFor,
+	nodeUnderTest,
+};

@@ -1,8 +1,10 @@
 // The control API under /_sim/: a thin JSON layer over the state, for tests and demos in another process.
 const { json } = require('./http');
+const { handleEssControl } = require('./ess/control');
 
 function handleControl(state, method, path, body) {
 	const input = body ? JSON.parse(body) : {};
+	if (path.startsWith('/_sim/ess')) return handleEssControl(state, method, path, input);
 	const route = `${method} ${path}`;
 	switch (route) {
 		case 'GET /_sim/state':

@@ -12,6 +12,8 @@ const { handleToken } = require('./oauth');
 const { handleMessage, v4Error } = require('./partnerNotifications');
 const { retryAfterHeader } = require('./rateLimit');
 const { SimulatorState } = require('./state');
+const { handleEss, isEssPath } = require('./ess/subscriptions');
+const { handleReport, isReportPath } = require('./ess/reports');
 
 const MESSAGE_PATH = /^\/notifications\/v4\/messages\/([^/]+)\/session$/;
 const CALLOUT_PATH = '/api/platform/notifications/v1.0/notification';
@@ -22,6 +24,8 @@ function endpointOf(method, path) {
 	if (method === 'GET' && path === CALLOUT_PATH) return 'calloutList';
 	if (method === 'DELETE' && path.startsWith(`${CALLOUT_PATH}/`)) return 'calloutDelete';
 	if (method === 'GET' && isObjectPath(path)) return 'object';
+	if (isEssPath(path)) return 'ess';
+	if (method === 'GET' && isReportPath(path)) return 'report';
 	return undefined;
 }
 
@@ -42,6 +46,10 @@ function route(state, listener, endpoint, req, url, body, correlationId) {
 			return handleList(state, base, req.headers, url.searchParams);
 		case 'object':
 			return handleObject(state, req.headers, url.pathname);
+		case 'ess':
+			return handleEss(state, req.method, url.pathname, req.headers, body);
+		case 'report':
+			return handleReport(state, req.headers, url.pathname);
 		default:
 			return handleDelete(state, req.headers, url.pathname.slice(CALLOUT_PATH.length + 1));
 	}
@@ -142,6 +150,7 @@ async function startSimulator({
 			return { ...state.credentials, allowedContextDomains: state.config.allowedContextDomains };
 		},
 		close: async () => {
+			state.ess.stop();
 			for (const socket of sockets) socket.destroy();
 			await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
 		},

@@ -2,6 +2,8 @@
 // fault rules and counters. The HTTP handlers and the control API both work on this.
 const { createRandom } = require('./random');
 const { createRateLimiter, normalizeRateLimit } = require('./rateLimit');
+const { DEFAULT_ESS_CONFIG } = require('./ess/config');
+const { EssStore } = require('./ess/store');
 
 const DEFAULT_CONFIG = {
 	// OAuth2
@@ -35,6 +37,8 @@ const DEFAULT_CONFIG = {
 	nullUri: false, // the first entry's URI is null (JSON) or nil (XML)
 	calloutHost: 'self', // 'self' | 'legacy' | any base URL
 	legacyErrorFormat: 'xml', // 'xml' | 'json' | 'content'
+	// Event Subscription Service v4: see ess/config.js
+	ess: DEFAULT_ESS_CONFIG,
 };
 
 const EVENT_TYPES = [
@@ -76,6 +80,9 @@ class SimulatorState {
 		this.clock = Date.UTC(2024, 0, 1);
 		this.faults = [];
 		this.limiter = null;
+		this.ess?.stop();
+		this.ess = new EssStore();
+		this.ess.companyConnected = this.config.ess.companyConnectedAtStart;
 		this.resetStats();
 		this.addNotifications(this.start.failedNotifications);
 		return this;
@@ -83,7 +90,15 @@ class SimulatorState {
 
 	resetStats() {
 		this.counters = {
-			requests: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0, object: 0 },
+			requests: {
+				token: 0,
+				messages: 0,
+				calloutList: 0,
+				calloutDelete: 0,
+				object: 0,
+				ess: 0,
+				report: 0,
+			},
 			grants: { password_authtoken: 0, refresh_token: 0, client_credentials: 0, password: 0 },
 			throttled: { token: 0, messages: 0, calloutList: 0, calloutDelete: 0 },
 			authSchemes: { Bearer: 0, OAuth: 0 },
@@ -111,7 +126,8 @@ class SimulatorState {
 		// Setting a limit (even the same one again) starts a full bucket.
 		if (partial.rateLimit !== undefined)
 			this.limiter = rateLimit && createRateLimiter(rateLimit, this.now);
-		Object.assign(this.config, partial, { latency, rateLimit });
+		const ess = { ...this.config.ess, ...(partial.ess ?? {}) };
+		Object.assign(this.config, partial, { latency, rateLimit, ess });
 		return this.config;
 	}
 
@@ -137,7 +153,9 @@ class SimulatorState {
 		const exp = now + this.config.accessTokenTtlSeconds;
 		const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
 		const token = `${part({ alg: 'RS256', typ: 'JWT', kid: 'sim' })}.${part({ sub: subject, companyId: this.credentials.companyUuid, iat: now, exp, jti: this.random.uuid() })}.${this.random.text(43)}`;
-		this.accessTokens.set(token, { expiresAt: exp * 1000 });
+		this.accessTokens.set(token, { expiresAt: exp * 1000, subject });
+		// ESS: a company token issued to the app connects the company to the app's subscriptions.
+		if (subject === this.credentials.companyUuid) this.ess.companyConnected = true;
 		return { token, exp };
 	}
 

@@ -7,6 +7,7 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	IPollFunctions,
+	IWebhookFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
@@ -49,7 +50,7 @@ export interface RequestContext {
 	notFound?: string;
 }
 
-type Context = IExecuteFunctions | IPollFunctions;
+type Context = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
 
 /**
  * How far a request has gone in recovering from a refused token (401 or 403): first, once, the
