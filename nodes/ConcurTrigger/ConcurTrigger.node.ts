@@ -33,6 +33,22 @@ export class ConcurTrigger implements INodeType {
 		description: 'Starts the workflow with each SAP Concur callout notification that failed',
 		defaults: { name: 'Concur Trigger' },
 		polling: true,
+		// The editor's trigger panel (n8n 1.x and 2.x read it; HTML as in n8n's own texts).
+		triggerPanel: {
+			header: "Fetch a notification from Concur's FAILED callout queue",
+			executionsHelp: {
+				inactive:
+					"<b>While building your workflow</b>, click 'Fetch Test Event': it returns the first matching notification in Concur's FAILED callout queue and changes nothing, neither in Concur nor in what the trigger has emitted. The queue is usually empty (no callout has failed); then there is no test event until a callout fails.<br /><br /><b>Once you publish (activate) the workflow</b>, n8n polls the queue at once and then on the schedule, and starts an execution with the notifications not emitted yet (Start With decides whether those already in the queue count). These executions show up in the executions list, not in the editor.",
+				active:
+					"<b>While building your workflow</b>, click 'Fetch Test Event': it returns the first matching notification in Concur's FAILED callout queue and changes nothing. The queue is usually empty; then there is no test event until a callout fails.<br /><br /><b>The workflow is active</b>: n8n polls the queue on the schedule and starts an execution with each notification not emitted yet. These executions show up in the executions list, not in the editor.",
+			},
+			activationHint: {
+				inactive:
+					"Once you've finished building your workflow, publish (activate) it: n8n then polls Concur's FAILED queue at once and on the schedule.",
+				active:
+					"This node also starts the workflow with each new failed notification it finds (those executions won't show up here).",
+			},
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_NAME, required: true }],

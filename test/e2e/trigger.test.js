@@ -107,3 +107,16 @@ test('the alert example acknowledges what it handled: the queue ends empty', asy
 	expect(n8n.sim.state.stats().requests.calloutDelete).toBe(queued);
 	await api.call('POST', '/workflows/concurFailedCalloutAlert/deactivate');
 }, 300_000);
+
+test('the editor is given the trigger panel texts and the AI builder hints (an older n8n passes them through)', async () => {
+	const cookie = await runtime.ownerSession(server.url);
+	const response = await fetch(`${server.url}/types/nodes.json`, { headers: { cookie } });
+	const types = await response.json();
+	const type = (name) => types.find((t) => t.name === `n8n-nodes-sap-concur.${name}`);
+	expect(type('concurTrigger').triggerPanel).toMatchObject({
+		header: expect.stringContaining('FAILED callout queue'),
+		executionsHelp: { inactive: expect.stringContaining('Fetch Test Event') },
+	});
+	const field = (name) => type('concurNotify').properties.find((p) => p.name === name);
+	expect(field('userId').builderHint.propertyHint).toContain('Concur user UUID');
+});

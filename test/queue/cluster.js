@@ -58,7 +58,8 @@ const answers = async (url) => {
 	return statusCode === 200;
 };
 
-async function startCluster() {
+/** `env`: more settings for every n8n process (main and workers alike). */
+async function startCluster(env = {}) {
 	runtime.ensureN8n();
 	const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'concur-queue-'));
 	fs.chmodSync(tmp, 0o755);
@@ -175,6 +176,7 @@ async function startCluster() {
 			DB_POSTGRESDB_DATABASE: DATABASE,
 			DB_POSTGRESDB_USER: 'postgres',
 			N8N_LOG_LEVEL: 'debug',
+			...env,
 		};
 		const userFolder = (name) => {
 			const folder = path.join(tmp, name);
@@ -230,6 +232,18 @@ async function startCluster() {
 			workers: WORKERS,
 			/** n8n's public API; throws on anything but 2xx. */
 			api: runtime.publicApi(url, key),
+			/** n8n's internal REST API as the editor calls it (the owner's session); its `data`, or throws. */
+			async rest(method, route, body) {
+				const response = await request(`${url}/rest${route}`, {
+					method,
+					headers: { cookie, 'content-type': 'application/json' },
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
+				const text = await response.body.text();
+				if (response.statusCode >= 300)
+					throw new Error(`${method} /rest${route}: ${response.statusCode} ${text.slice(0, 300)}`);
+				return JSON.parse(text).data;
+			},
 			/**
 			 * A workflow's executions as n8n's database holds them. Not n8n's API: it leaves out the
 			 * executions main still counts as running, and main misses the end of a job a worker

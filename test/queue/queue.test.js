@@ -1,7 +1,7 @@
 // Issue #11: the pack in a real queue-mode n8n (main + 2 workers, Redis, PostgreSQL). Every
 // scenario must end with 0 failed executions, every message delivered exactly once, and no more
 // token grants than one per expiry plus one per worker. Sizes are scaled down from the issue's
-// measurements to keep the suite within minutes on a 2-core machine (README, "Running in queue mode").
+// measurements to keep the suite within minutes on a 2-core machine (docs/queue-mode.md).
 const fs = require('node:fs');
 const path = require('node:path');
 const { setTimeout: pause } = require('node:timers/promises');
@@ -30,7 +30,7 @@ const configure = (config) =>
 const expireAccessTokens = () => cluster.sim.control('POST', '/tokens/expire');
 
 /**
- * The scenario's numbers, for the README table, and then what must hold: nothing failed, lost or
+ * The scenario's numbers, for the table in docs/queue-mode.md, and then what must hold: nothing failed, lost or
  * doubled, and at most one token grant per expiry per worker. (The issue asked for one per expiry
  * plus one per worker; without a lock across processes, which n8n does not give community
  * credentials, two workers whose tokens expire together can both refresh. Printed as `issueBound`.)

@@ -32,6 +32,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.uri }}',
 		description: 'The NotificationURI from Get Many or the trigger (field "uri"), or just its ID',
+		builderHint: {
+			propertyHint:
+				'Usually the expression {{ $json.uri }} on items from Concur Trigger or Failed Notification → Get Many, after the workflow handled them',
+		},
 		displayOptions: { show: showOnlyForFailedNotificationDelete },
 	},
 	batchOptionsCollection({ show: showOnlyForFailedNotificationDelete }, inParallel),

@@ -24,6 +24,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. 0E6BD8D8-A020-43C6-BBEC-B67A7021FF1C',
 		description: "The Concur user's UUID, who receives the message",
+		builderHint: {
+			propertyHint:
+				'A Concur user UUID, usually an expression reading it from the Concur event or data that started the workflow; never a name or an email address',
+		},
 		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
@@ -34,6 +38,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. D5B80C53-A4D2-4949-8462-D41655F246E2',
 		description: 'The session the message belongs to, from the travel booking event',
+		builderHint: {
+			propertyHint:
+				'The session id of the travel booking event the message is about, as an expression from that event',
+		},
 		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
@@ -44,6 +52,10 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. visa-required',
 		description: 'The message template configured with SAP Concur',
+		builderHint: {
+			propertyHint:
+				'The id of a message template SAP Concur set up for this app; ask the user for it, do not invent one',
+		},
 		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
@@ -55,6 +67,10 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. https://www.example.com/trips/123',
 		description:
 			'The HTTPS link the template shows. Its domain must be on the list SAP Concur approved for your app.',
+		builderHint: {
+			propertyHint:
+				'An https URL on a domain SAP Concur approved for this app (other domains are refused); ask the user for the domain',
+		},
 		displayOptions: { show: showOnlyForMessageSend },
 	},
 	{
