@@ -5,6 +5,10 @@ const { json, reply, xml } = require('./http');
 const rateLimited = (state, status, headers) =>
 	json(status, { error: { id: state.random.uuid(), message: 'Rate limit exceeded' } }, headers);
 
+/** A load balancer's own error page, as gateways send it: HTML, no Retry-After, nothing of Concur's. */
+const GATEWAY_PAGE =
+	'<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>';
+
 const MALFORMED = {
 	token: json(200, {}).headers,
 	calloutList: xml(200, '').headers,
@@ -28,6 +32,8 @@ function playFault(state, fault, endpoint, req) {
 				errorCode: `HTTP_${fault.kind}`,
 				errorMessage: `Simulated ${fault.kind}`,
 			});
+		case '503-gateway':
+			return reply(503, GATEWAY_PAGE, { 'Content-Type': 'text/html' });
 		case 'reset':
 			req.socket.destroy();
 			return 'no-answer';
