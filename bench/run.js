@@ -14,7 +14,7 @@ if (options.help) {
 	console.log(`npm run bench -- [options]
   --only trigger|notify|sweep   one benchmark
   --grid                        the rate sweep's full grid (about 20 min) instead of its quick subset
-  --cells "R 15/s,cap of"       only the sweep's cells whose name contains one of these`);
+  --cells "R 15/s;cap of"       only the sweep's cells whose name contains one of these (; between)`);
 	process.exit(0);
 }
 const benchmarks = [
@@ -25,7 +25,7 @@ const benchmarks = [
 
 (async () => {
 	for (const [, benchmark] of benchmarks)
-		await benchmark({ grid: options.grid, only: options.cells?.split(',') });
+		await benchmark({ grid: options.grid, only: options.cells?.split(';') });
 	require('../rig/n8nCore').shutdown?.();
 })().catch((error) => {
 	console.error(error);
