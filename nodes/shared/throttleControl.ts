@@ -228,9 +228,10 @@ export class ThrottleControl {
 			this.firstRefusal ??= index;
 			this.upperBound = Math.min(this.upperBound, this.upperBoundAt(index));
 			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
-			this.lowerBound = Math.max(this.lowerBound, this.lowerBoundAt(index));
+			const proof = this.lowerBoundAt(index);
+			this.lowerBound = Math.max(this.lowerBound, proof.bound);
 			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
-			const central = this.lowerBoundAt(index, true);
+			const central = proof.anchor >= 0 ? this.estimateOver(proof.anchor, index) : 0;
 			this.estimate = echo ? Math.max(this.estimate, central) : central;
 		}
 		// Refusals that no bucket explains (at random): the bounds only steer, so widen the upper one.
@@ -358,7 +359,7 @@ export class ThrottleControl {
 	 * started clearly between the two count (which of two starts close together reached Concur
 	 * first is not known).
 	 */
-	private lowerBoundAt(index: number, central = false): number {
+	private lowerBoundAt(index: number): { bound: number; anchor: number } {
 		const refusedAt = this.starts[index].at;
 		const first = Math.max(0, index - MAX_SCAN);
 		// Accepted starts before `refusedAt − slack`, counted from the end: times ascending.
@@ -366,19 +367,31 @@ export class ThrottleControl {
 		for (let i = first; i < index; i++)
 			if (this.starts[i].outcome === ACCEPTED && this.starts[i].at < refusedAt - this.jitterMs)
 				times.push(this.starts[i].at);
-		let best = 0;
+		let best = { bound: 0, anchor: -1 };
 		for (let i = first; i < index; i++) {
 			const start = this.starts[i];
 			if (start.outcome === PENDING) continue;
 			const refused = start.outcome === REFUSED;
 			const from = refused ? start.at + this.jitterMs : start.at;
 			const accepted = times.length - firstAtOrAfter(times, from, refused);
-			const burst = central ? this.burstHigh - 1 : this.burstHigh;
-			const held = refused ? (central ? 0.5 : 1) : burst;
-			const seconds = (refusedAt - start.at + (central ? 0 : this.jitterMs)) / 1000;
-			best = Math.max(best, (accepted - held) / seconds);
+			const held = refused ? 1 : this.burstHigh;
+			const bound = (accepted - held) / ((refusedAt - start.at + this.jitterMs) / 1000);
+			if (bound > best.bound) best = { bound, anchor: i };
 		}
 		return best;
+	}
+
+	/**
+	 * R over the span that proves the best lower bound, with B at its estimate and the levels at
+	 * both ends mid-range, not at their extremes: the estimate the rate restarts just under.
+	 */
+	private estimateOver(anchor: number, index: number): number {
+		let accepted = 0;
+		for (let i = anchor + 1; i < index; i++) if (this.starts[i].outcome === ACCEPTED) accepted++;
+		const start = this.starts[anchor];
+		const held = start.outcome === REFUSED ? 0.5 : this.burstHigh - 1 - 1;
+		const seconds = (this.starts[index].at - start.at) / 1000;
+		return seconds > 0 ? (accepted - held) / seconds : 0;
 	}
 
 	/**
