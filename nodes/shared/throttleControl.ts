@@ -169,7 +169,7 @@ export class ThrottleControl {
 		this.grow(now);
 		if (Number.isFinite(this.rate)) {
 			this.credit = this.creditAt_(now) - 1;
-			this.creditAt = now;
+			this.creditAt = Math.max(this.creditAt, now);
 		}
 		this.starts.push({ at: now, inFlight: this.inFlight(now) + 1, outcome: PENDING });
 	}
@@ -286,7 +286,7 @@ export class ThrottleControl {
 		if (this.adaptive) this.limit = this.capLimit(now);
 		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
 		this.credit = 0;
-		this.creditAt = now;
+		this.creditAt = Math.max(this.creditAt, now);
 		this.lastGrowthAt = this.pausedUntil;
 		this.growth = this.growthAfter(waitMs);
 	}
@@ -320,7 +320,7 @@ export class ThrottleControl {
 		if (!Number.isFinite(this.rate) || now <= this.lastGrowthAt) return;
 		// The credit so far at the old rate, then the new rate from now on.
 		this.credit = this.creditAt_(now);
-		this.creditAt = now;
+		this.creditAt = Math.max(this.creditAt, now);
 		this.rate *= Math.exp((this.growth * (now - this.lastGrowthAt)) / 1000);
 		this.lastGrowthAt = now;
 	}
