@@ -20,9 +20,9 @@ const throttled = (retryAfter) => ({
 // The rate sweep's (bench/rateSweep.js) worst three cells on the final code: R, B, Retry-After,
 // each with its N of 15 s of sending at R, sent by Concur Notify alone.
 const GRID_CELLS = [
-	[15, 10, 2],
-	[5, 1, 1],
-	[15, 1, 2],
+	[250, 1, 2],
+	[250, 1, 1],
+	[250, 1, 'date'],
 ];
 const gridCell = ([rate, burst, retryAfter]) => {
 	const messages = Math.max(50, rate * 15);
