@@ -78,7 +78,6 @@ const GRID = [
 /** The everyday subset: the full grid's worst cells on the final code (B 1 with long pauses), and others. */
 const QUICK = [
 	bucketCell(100, 1, 2),
-	bucketCell(40, 1, 2),
 	bucketCell(15, 10, 2),
 	bucketCell(5, 1, 1),
 	bucketCell(100, 10, 0),
