@@ -17,12 +17,31 @@ const throttled = (retryAfter) => ({
 	label: `throttled (R ${THROTTLE.ratePerSecond}/s, B ${THROTTLE.burst}), Retry-After: ${retryAfter}`,
 	rateLimit: { ...THROTTLE, retryAfter },
 });
+// The rate sweep's (bench/rateSweep.js) worst three cells on the final code: R, B, Retry-After,
+// each with its N of 15 s of sending at R, sent by Concur Notify alone.
+const GRID_CELLS = [
+	[250, 1, 2],
+	[250, 1, 1],
+	[250, 1, 'date'],
+];
+const gridCell = ([rate, burst, retryAfter]) => {
+	const messages = Math.max(50, rate * 15);
+	const wait = typeof retryAfter === 'number' ? retryAfter : retryAfter === 'date' ? 0.5 : 0;
+	return {
+		key: `R${rate}-B${burst}-${retryAfter}`,
+		label: `sweep cell R ${rate}/s, B ${burst}, Retry-After: ${retryAfter}, ${messages} messages`,
+		rateLimit: { ratePerSecond: rate, burst, retryAfter },
+		messages,
+		best: Math.max(0, messages - burst) / rate + wait + LATENCY_MS / 1000,
+	};
+};
 const CONDITIONS = [
 	{ key: 'unthrottled', label: 'unthrottled', rateLimit: null },
 	throttled(0),
 	throttled(1),
 	throttled('absent'),
 	throttled('date'),
+	...GRID_CELLS.map(gridCell),
 ];
 // `npm run bench:n8n -- --help`: run a part of it while iterating.
 const { values: options } = parseArgs({
@@ -39,7 +58,7 @@ const BATCH = {
 	batchInterval: (THROTTLE.burst / THROTTLE.ratePerSecond) * 1000,
 };
 
-function workflow(id, name, sender, credentials) {
+function workflow(id, name, sender, credentials, messages = MESSAGES) {
 	return {
 		id,
 		name,
@@ -62,7 +81,7 @@ function workflow(id, name, sender, credentials) {
 				position: [200, 0],
 				parameters: {
 					// A unique sessionId per message: the simulator's deliveries tell lost and duplicated apart.
-					jsCode: `const users = ${JSON.stringify(credentials.userIds)};\nreturn Array.from({ length: ${MESSAGES} }, (_, i) => ({ json: { userId: users[i % 3], sessionId: 'bench-' + i, url: 'https://www.example.com/trips/' + i } }));`,
+					jsCode: `const users = ${JSON.stringify(credentials.userIds)};\nreturn Array.from({ length: ${messages} }, (_, i) => ({ json: { userId: users[i % 3], sessionId: 'bench-' + i, url: 'https://www.example.com/trips/' + i } }));`,
 				},
 			},
 			{ id: `${id}-3`, name: 'Send', position: [400, 0], ...sender },
@@ -131,7 +150,7 @@ async function execute(n8n, workflowId) {
 async function main() {
 	if (options.help) {
 		console.log(`npm run bench:n8n -- [options]
-  --conditions unthrottled,0,1,absent,date   which conditions (default all; the numbers and words are Retry-After forms)
+  --conditions unthrottled,0,1,absent,date,R15-B10-2   which conditions (default all; the numbers and words are Retry-After forms, R…-B…-… the sweep's worst cells)
   --notify-only   only Concur Notify, not the HTTP Request node (whose comparison lines then say nothing)
   --repeat N      run each sender N times per condition (the machine is noisy)`);
 		return;
@@ -173,9 +192,19 @@ async function main() {
 				sender: httpRequest(sim.url, { batching: { batch: BATCH } }),
 			},
 		];
-		const files = senders.map((s) => {
+		// A sweep cell has its own number of messages: a workflow of its own, Concur Notify only.
+		const cellSenders = new Map(
+			conditions
+				.filter((c) => c.messages)
+				.map((c) => [c, { ...senders[0], id: `benchConcurNotify${c.key.replace(/\W/g, '')}` }]),
+		);
+		const files = [...senders, ...cellSenders.values()].map((s) => {
 			const file = path.join(n8n.userFolder, `${s.id}.json`);
-			fs.writeFileSync(file, JSON.stringify(workflow(s.id, s.label, s.sender, sim.credentials)));
+			const cell = [...cellSenders].find(([, sender]) => sender === s)?.[0];
+			fs.writeFileSync(
+				file,
+				JSON.stringify(workflow(s.id, s.label, s.sender, sim.credentials, cell?.messages)),
+			);
 			return file;
 		});
 		const bearer = {
@@ -192,7 +221,7 @@ async function main() {
 		);
 
 		console.log(
-			`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages, simulator latency ${LATENCY_MS} ms, wall time = time of the sending node`,
+			`\nInside n8n ${runtime.N8N_VERSION}: ${MESSAGES} messages (a sweep cell: its own), simulator latency ${LATENCY_MS} ms, wall time = time of the sending node`,
 		);
 		console.log(
 			'| condition | sender | wall time | before the first delivery | messages/s | goodput/R | goodput/R while sending | delivered once | lost | duplicated | requests sent | 429s | token requests |',
@@ -201,7 +230,13 @@ async function main() {
 		const comparisons = [];
 		for (const condition of conditions) {
 			const results = [];
-			const runs = (options['notify-only'] ? senders.slice(0, 1) : senders).flatMap((sender) =>
+			const cellSender = cellSenders.get(condition);
+			const chosen = cellSender
+				? [cellSender]
+				: options['notify-only']
+					? senders.slice(0, 1)
+					: senders;
+			const runs = chosen.flatMap((sender) =>
 				Array.from({ length: Number(options.repeat) }, () => sender),
 			);
 			for (const sender of runs) {
@@ -214,7 +249,7 @@ async function main() {
 				const { send, error } = await execute(n8n, sender.id);
 				const stats = sim.state.stats();
 				const seconds = send.executionTime / 1000;
-				const outcome = deliveryOutcome(stats, MESSAGES);
+				const outcome = deliveryOutcome(stats, condition.messages ?? MESSAGES);
 				const r = {
 					...sender,
 					seconds,
@@ -230,7 +265,7 @@ async function main() {
 				r.tokens = stats.requests.token + (sender.sender === concurNotify ? 0 : 1);
 				const share = (perSecond) =>
 					condition.rateLimit
-						? `${((perSecond / THROTTLE.ratePerSecond) * 100).toFixed(0)} %`
+						? `${((perSecond / condition.rateLimit.ratePerSecond) * 100).toFixed(0)} %`
 						: '—';
 				const whileSending = r.sendingSeconds > 0 ? share(r.deliveredOnce / r.sendingSeconds) : '—';
 				console.log(
@@ -256,6 +291,12 @@ async function main() {
 
 /** One line per condition: Concur Notify against its goal and the HTTP Request node at its defaults. */
 function compare(condition, notify, httpDefault) {
+	if (condition.best) {
+		const efficiency = condition.best / notify.seconds;
+		const once = notify.deliveredOnce === condition.messages;
+		const extra = notify.requests / condition.messages - 1;
+		return `${condition.label}: Concur Notify took ${notify.seconds.toFixed(1)} s, reading included, for a best of ${condition.best.toFixed(1)} s: efficiency ${efficiency.toFixed(2)} (goal >= 0.85: ${efficiency >= 0.85 ? 'met' : 'not met'}); ${notify.deliveredOnce} of ${condition.messages} delivered once, ${(extra * 100).toFixed(0)} % extra requests (goal <= 10 %: ${once && extra <= 0.1 ? 'met' : 'not met'}).`;
+	}
 	if (!httpDefault && !condition.rateLimit)
 		return `${condition.label}: Concur Notify took ${notify.seconds.toFixed(1)} s (no HTTP Request run to compare).`;
 	if (!condition.rateLimit) {

@@ -5,34 +5,27 @@ const { parseArgs } = require('node:util');
 const { values: options } = parseArgs({
 	options: {
 		only: { type: 'string' },
-		'retry-after': { type: 'string' },
-		'throttled-only': { type: 'boolean', default: false },
-		repeat: { type: 'string', default: '1' },
+		grid: { type: 'boolean', default: false },
+		cells: { type: 'string' },
 		help: { type: 'boolean', default: false },
 	},
 });
 if (options.help) {
 	console.log(`npm run bench -- [options]
-  --only trigger|notify   one benchmark
-  --retry-after 0,1,absent,date   the throttled conditions of the notify benchmark (default all four)
-  --throttled-only        skip the notify benchmark's unthrottled runs
-  --repeat N              run each throttled condition N times (the machine is noisy)`);
+  --only trigger|notify|sweep   one benchmark
+  --grid                        the rate sweep's full grid (about 20 min) instead of its quick subset
+  --cells "R 15/s;cap of"       only the sweep's cells whose name contains one of these (; between)`);
 	process.exit(0);
 }
 const benchmarks = [
 	['trigger', require('./triggerParse')],
 	['notify', require('./notifyThroughput')],
+	['sweep', require('./rateSweep')],
 ].filter(([name]) => !options.only || options.only === name);
 
 (async () => {
 	for (const [, benchmark] of benchmarks)
-		await benchmark({
-			retryAfter: options['retry-after']
-				?.split(',')
-				.map((form) => (/^\d+$/.test(form) ? Number(form) : form)),
-			throttledOnly: options['throttled-only'],
-			repeat: Number(options.repeat),
-		});
+		await benchmark({ grid: options.grid, only: options.cells?.split(';') });
 	require('../rig/n8nCore').shutdown?.();
 })().catch((error) => {
 	console.error(error);

@@ -1,4 +1,5 @@
-// The throttling switch: a token bucket (rate, burst) and an optional cap on requests in flight.
+// The throttling switch: a token bucket (rate, burst) and an optional cap on requests in flight;
+// `ratePerSecond: null` leaves only the cap (a company limited by concurrency, not by rate).
 // Concur throttles per company; the simulator serves one company, so it holds one limiter, shared
 // by every endpoint in scope (the company's budget, not one per endpoint).
 const ENDPOINTS = ['token', 'messages', 'calloutList', 'calloutDelete'];
@@ -19,8 +20,10 @@ function normalizeRateLimit(input) {
 	if (input === null) return null;
 	const limit = { ...DEFAULTS, ...input };
 	const positive = (n) => typeof n === 'number' && n > 0;
-	if (!positive(limit.ratePerSecond))
-		throw new Error('rateLimit.ratePerSecond must be a positive number');
+	if (!positive(limit.ratePerSecond) && !(limit.ratePerSecond === null && limit.maxConcurrent))
+		throw new Error(
+			'rateLimit.ratePerSecond must be a positive number (or null with maxConcurrent)',
+		);
 	if (!Number.isInteger(limit.burst) || limit.burst < 1)
 		throw new Error('rateLimit.burst must be an integer >= 1');
 	if (
@@ -46,11 +49,12 @@ function normalizeRateLimit(input) {
 
 /** `now()` in milliseconds: the simulator passes `Date.now`, tests a fake clock. */
 function createRateLimiter({ ratePerSecond, burst, maxConcurrent, endpoints }, now) {
-	let tokens = burst;
+	let tokens = ratePerSecond === null ? Infinity : burst;
 	let refilledAt = now();
 	let inFlight = 0;
 	const refill = () => {
 		const at = now();
+		if (ratePerSecond === null) return;
 		tokens = Math.min(burst, tokens + ((at - refilledAt) * ratePerSecond) / 1000);
 		refilledAt = at;
 	};

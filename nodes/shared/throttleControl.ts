@@ -1,21 +1,34 @@
 /**
- * How fast one node run may send to Concur, learned from Concur's answers. Concur throttles each
- * company at a rate it does not publish, answering 429 (or 503) with a Retry-After that is often 0.
- * Two knobs, both AIMD as TCP does (a throttling answer is an explicit signal, so there is no need
- * to infer overload from latency as a gradient limiter would):
- * - `limit`, the requests in flight: starts low, doubles every round trip while Concur answers
- *   without throttling and latency stays flat, then grows by one per round trip; halves on a throttle.
- * - `rate`, request starts per second: unlimited until the first throttle, then 60 % of the rate
- *   Concur accepted until then (as TCP leaves slow start), growing slowly. At the next throttle
- *   it is set to the rate Concur was measured to accept (as TCP Westwood sets its window from the
- *   bandwidth it measured), not cut blindly, then cut by a tenth at each later one: with
- *   `Retry-After: 1` every throttle stops all sending for a second, about 50 requests' worth at
- *   50/s, so the rate must be found in as few throttles as possible, and probed more slowly the
- *   longer Concur's pause. Concur limits a rate, and its
- *   limit can sit between the rates of two whole concurrency levels (2 and 3 requests in flight at
- *   50 ms are 40/s and 60/s; 50/s needs pacing).
- * A throttle also pauses every sender until Concur's Retry-After has passed, and never for less
- * than a short jittered minimum, so `Retry-After: 0` cannot cause a burst.
+ * How fast one node run may send to Concur, learned from Concur's answers.
+ *
+ * The model: Concur limits a company by a token bucket of rate R and burst B that it does not
+ * publish (maybe also by a cap C on requests in flight), refuses with 429 (or 503) a request that
+ * finds the bucket empty, and says how long to wait (Retry-After, often 0). Times are start times
+ * (the network's jitter allowed for). Rules that follow from it:
+ * 1. Lower bound. A refused start found under one token, an accepted one at most B, and from
+ *    either the bucket gained at most R per second: so the requests accepted after it until a
+ *    refused start, less one (less B), over the time between, are a lower bound of R, whatever
+ *    the bucket did meanwhile. The best one so far is a proof: the rate never restarts below it.
+ * 2. The burst. A run starts on a full bucket: the largest excess, over the starts s of the first
+ *    window, of the requests accepted from s until the first refusal over R × the time left, is B
+ *    (to one); with R's lower bound, an upper estimate of B for rule 1.
+ * 3. Upper bound. Paced, a refusal means the rate passed R; and since the last accepted start
+ *    (after which the bucket held at least nothing) the requests accepted, over the time, are
+ *    more than R. It steers the search.
+ * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
+ *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
+ *    the best estimate (rule 1 with B at its estimate and the levels mid-range), within the
+ *    bounds, paced from an empty bucket, and climbs to the upper bound over SEARCH_PAUSES
+ *    pauses (at least SEARCH_SECONDS); once the bounds are PROBE_SHARE apart it probes, by
+ *    PROBE_SHARE per PROBE_PAUSES pauses: both cost the same share of the time whatever the pause.
+ * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
+ *    count: while every refusal started with more in flight than every accepted request, the
+ *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
+ * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
+ *    when the others since the last cut exceed REFUSED_SHARE of the answers or their pauses
+ *    PROBE_SHARE of the time, that is when refusing costs more than sending slower would.
+ * Before the first cut, requests in flight double every round trip while answers come quickly
+ * (TCP's slow start), from a few up to `maxParallel`, unpaced.
  * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
  */
 export interface ThrottleSettings {
@@ -27,43 +40,60 @@ export interface ThrottleSettings {
 }
 
 export const AUTO_START_PARALLEL = 4;
-/** Rate after the first throttle, as a share of the rate accepted until then (inflated by Concur's burst allowance). */
-const RATE_AFTER_SLOW_START = 0.6;
 /**
- * Rate after the second throttle: Concur's rate as measured, but no more than this share of the
- * rate that was throttled (a throttle always slows down), and no less than half of it. Measured
- * once only, and only over a window at least MEASURE_MIN_LENGTH times the first one: the
- * measurement assumes a token bucket, and throttling that is not one (answers throttled at
- * random, a cap on requests in flight) would drag the rate down at every throttle.
+ * The search (rule 4) ends in one throttle: lasting SEARCH_PAUSES pauses keeps its cost to a
+ * quarter of its time. Its climb past R is what measures R (rule 1 gains a token of precision per
+ * token of overload), so it lasts at least SEARCH_SECONDS, many round trips of any network; with
+ * no upper bound yet it doubles the rate 1 / UNBOUNDED_SEARCH_SHARE times in that time.
  */
-const RATE_AFTER_MEASURED_THROTTLE = 0.97;
-const MIN_RATE_AFTER_MEASURED_THROTTLE = 0.5;
-const MEASURE_MIN_LENGTH = 4;
-/** Rate after any other throttle, as a share of the rate that was throttled. */
-const RATE_AFTER_THROTTLE = 0.9;
+const SEARCH_PAUSES = 4;
+const SEARCH_SECONDS = 2;
+const UNBOUNDED_SEARCH_SHARE = 0.25;
 /**
- * How fast the rate probes upwards: this share per second, and at least MIN_RATE_GROWTH requests/s
- * per second. A pause longer than the jittered minimum (PROBE_FULL_SPEED_WAIT_MS) slows it by the
- * square of the ratio: probing costs one pause per throttle, and the time between throttles grows
- * as 1 / sqrt(growth) (the burst is used up by the area under the overshoot), so this keeps the
- * share of time lost to pauses the same whatever Concur asks. Slow start's guess may be a little
- * low, and then stays so for a while; that costs less than a second throttle would.
+ * Rule 1 measures R to one token over a window; a window of twenty tokens gets it to 5 %, the
+ * share that probing then tests, once per PROBE_PAUSES pauses (a tenth of the time at most).
  */
-const RATE_GROWTH_PER_SECOND = 0.01;
-const MIN_RATE_GROWTH = 0.5;
+const PROBE_SHARE = 0.05;
+const PROBE_PAUSES = 10;
+/** Refused requests are extra requests: up to this share of the answers (under the 10 % allowed). */
+const REFUSED_SHARE = 0.08;
+/**
+ * The pacing lets two requests start together at most: timers fire late on a busy machine, and
+ * counting each late start afresh would send below the rate; more would need B, which the first
+ * window tells only to within R × its length (and a burst beyond B is refused at any rate).
+ */
+const MAX_PACED_BURST = 2;
+/** A floor while nothing is proven: one request every five seconds. */
 const MIN_RATE = 0.2;
-/** The shortest pause after a throttle; doubled for every throttle in a row without a success. */
-export const MIN_THROTTLE_WAIT_MS = 250;
+/**
+ * Start times stand for arrival times at Concur, which come later by a delay that varies (n8n's
+ * own work before the request leaves, the network, a busy event loop): each bound allows for the
+ * spread of the last LATENCY_SAMPLES answer times, and at least MIN_JITTER_MS. It looks back
+ * MAX_SCAN starts at most.
+ */
+const MIN_JITTER_MS = 5;
+const LATENCY_SAMPLES = 50;
+const MAX_SCAN = 4_000;
+/**
+ * The shortest pause after throttles in a row without a success, doubling with each (Concur may be
+ * refusing everything). A single one needs none beyond Retry-After: the pacing restarts from an
+ * empty bucket, so even `Retry-After: 0` is followed by one spacing, not a burst.
+ */
+export const MIN_THROTTLE_WAIT_MS = 10;
 const MAX_MIN_WAIT_MS = 8_000;
-const PROBE_FULL_SPEED_WAIT_MS = MIN_THROTTLE_WAIT_MS * 1.5;
 /** Latency counts as flat while within this factor (plus a little) of the lowest seen. */
 const FLAT_LATENCY_FACTOR = 2;
 const FLAT_LATENCY_SLACK_MS = 20;
 
-/** Sending from a (re)start until a throttle: the requests started in it that Concur accepted, and its length. */
-interface Window {
-	accepted: number;
-	ms: number;
+const PENDING = 0;
+const ACCEPTED = 1;
+const REFUSED = 2;
+
+/** One request start: when, how many were in flight with it, and what Concur answered. */
+interface Start {
+	at: number;
+	inFlight: number;
+	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED;
 }
 
 export class ThrottleControl {
@@ -82,20 +112,37 @@ export class ThrottleControl {
 	private successesSinceGrowth = 0;
 	private accepted = 0;
 	private minLatencyMs = Infinity;
-	private firstSuccessAt?: number;
-	private nextStartAt = 0;
+	private maxLatencyMs = 0;
+	/** The last answer times, and the spread of them that the bounds allow for. */
+	private readonly latencies: number[] = [];
+	private jitterMs = MIN_JITTER_MS;
+	private readonly starts: Start[] = [];
+	/** Where the first window (from a full bucket) ended: the index of the first refused start. */
+	private firstRefusal?: number;
 	private lastCutAt = -Infinity;
-	private lastRateGrowthAt = 0;
 	private throttlesInRow = 0;
-	/** The pause after the last throttle: the longer, the costlier a throttle, the slower the probing. */
-	private lastWaitMs = MIN_THROTTLE_WAIT_MS;
-	/** Whether a later throttle has measured Concur's rate (it is measured once). */
-	private rateMeasured = false;
-	/** The current window: its first start (none yet after a pause) and the requests of it accepted. */
-	private windowStart?: number;
-	private windowAccepted = 0;
-	/** The window that ended in the first throttle (slow start): the reference that cancels the burst. */
-	private firstWindow?: Window;
+	/** Proven lower bound of R (rule 1) and the upper bound that steers the search (rule 3). */
+	private lowerBound = 0;
+	private upperBound = Infinity;
+	/** R from rule 1 with B at its estimate and the levels at the middle of their ranges. */
+	private estimate = 0;
+	/** B: an upper estimate (for the proofs of rule 1), and what the pacing may burst. */
+	private burstHigh = 1;
+	private burstLow = 1;
+	/** The pacing bucket: its tokens at `creditAt`; a start takes one. */
+	private credit = 0;
+	private creditAt = 0;
+	private lastGrowthAt = 0;
+	/** How fast the rate rises now, per second (a rate of e-fold growth). */
+	private growth = 0;
+	/** The cap hypothesis (rule 5): most in flight with an accepted start, fewest with a refused one. */
+	private maxAcceptedInFlight = 0;
+	private minRefusedInFlight = Infinity;
+	private lastCapProbeAt = 0;
+	/** Answers since the last cut, and when it was (rule 6). */
+	private refusedSinceCut = 0;
+	private acceptedSinceCut = 0;
+	private cutAt = 0;
 
 	constructor(
 		private readonly settings: ThrottleSettings,
@@ -110,46 +157,46 @@ export class ThrottleControl {
 
 	/** How long a request that wants to start now must wait (0: it may start). */
 	delayBeforeStart(now: number): number {
-		return Math.max(0, this.pausedUntil - now, this.nextStartAt - now);
+		const pause = this.pausedUntil - now;
+		if (!Number.isFinite(this.rate)) return Math.max(0, pause);
+		const credit = this.creditAt_(now);
+		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.rate);
 	}
 
-	/**
-	 * Books the start of a request at `now`, spacing the next one by the current rate. The spacing
-	 * counts from the booked time, not from `now`, while a request starts up to one spacing late:
-	 * timers fire late on a busy machine, and counting from each late start would send several
-	 * percent below the rate (the lost share of Concur's rate never comes back); at most two
-	 * requests then start together. Later than that, the sending was idle (a pause, the limit on
-	 * requests in flight) and starts afresh: no catching up in a burst.
-	 */
+	/** Books the start of a request at `now`: it takes a token of the pacing bucket. */
 	started(now: number): void {
-		this.windowStart ??= now;
-		const spacing = Number.isFinite(this.rate) ? 1000 / this.rate : 0;
-		this.nextStartAt = (now > this.nextStartAt + spacing ? now : this.nextStartAt) + spacing;
+		if (this.starts.length === 0) this.cutAt = now;
+		this.grow(now);
+		if (Number.isFinite(this.rate)) {
+			this.credit = this.creditAt_(now) - 1;
+			this.creditAt = Math.max(this.creditAt, now);
+		}
+		this.starts.push({ at: now, inFlight: this.inFlight(now) + 1, outcome: PENDING });
 	}
 
 	/** Concur accepted a request that started at `startedAt`. */
 	succeeded(now: number, startedAt: number): void {
 		this.throttlesInRow = 0;
 		this.accepted++;
-		this.firstSuccessAt ??= now;
-		if (this.windowStart !== undefined && startedAt >= this.windowStart) this.windowAccepted++;
-		if (Number.isFinite(this.rate) && now > this.lastRateGrowthAt) {
-			this.rate +=
-				(Math.max(this.rate * RATE_GROWTH_PER_SECOND, MIN_RATE_GROWTH) *
-					this.probeSpeed() *
-					(now - this.lastRateGrowthAt)) /
-				1000;
-			this.lastRateGrowthAt = now;
-		}
+		this.acceptedSinceCut++;
+		const index = this.settle(startedAt, ACCEPTED);
+		const latency = now - startedAt;
+		// The request that went alone also fetched the token: its time says nothing of the jitter.
+		if (!(this.settings.firstRequestAlone && this.accepted === 1)) this.recordLatency(latency);
+		this.maxLatencyMs = Math.max(this.maxLatencyMs, latency);
+		if (index >= 0)
+			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.starts[index].inFlight);
+		this.grow(now);
 		if (this.limit < this.target && this.accepted === 1) {
 			// The first request went alone to fetch the token: the sending starts now.
 			this.limit = this.target;
-			this.windowStart = undefined;
-			this.windowAccepted = 0;
 			return;
 		}
 		if (!this.adaptive) return;
-		const latency = now - startedAt;
+		if (!this.slowStart) {
+			this.limit = this.capLimit(now);
+			return;
+		}
 		this.minLatencyMs = Math.min(this.minLatencyMs, latency);
 		if (latency > this.minLatencyMs * FLAT_LATENCY_FACTOR + FLAT_LATENCY_SLACK_MS) {
 			this.slowStart = false;
@@ -157,89 +204,281 @@ export class ThrottleControl {
 		}
 		if (++this.successesSinceGrowth < this.limit) return;
 		this.successesSinceGrowth = 0;
-		this.limit = Math.min(
-			this.settings.maxParallel,
-			this.slowStart ? this.limit * 2 : this.limit + 1,
-		);
+		this.limit = Math.min(this.settings.maxParallel, this.limit * 2);
 	}
 
 	/**
 	 * Concur throttled a request that started at `startedAt` and asked to wait `retryAfterMs`
 	 * (undefined when it did not say). Answers to requests that started before the last cut are
-	 * echoes of the same overload: they may lengthen the pause but do not cut again.
+	 * echoes of the same overload: they may lengthen the pause and tighten the bounds, but do not
+	 * cut again.
 	 */
 	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
-		const echo = startedAt <= this.lastCutAt;
-		if (!echo) this.throttlesInRow++;
-		const minimum = Math.min(
-			MIN_THROTTLE_WAIT_MS * 2 ** Math.max(0, this.throttlesInRow - 1),
-			MAX_MIN_WAIT_MS,
+		const index = this.settle(startedAt, REFUSED);
+		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
+		this.recordLatency(now - startedAt);
+		this.jitterMs = Math.max(
+			MIN_JITTER_MS,
+			Math.max(...this.latencies) - Math.min(...this.latencies),
 		);
+		if (index >= 0)
+			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.starts[index].inFlight);
+		const echo = startedAt <= this.lastCutAt;
+		if (index >= 0) {
+			this.firstRefusal ??= index;
+			this.upperBound = Math.min(this.upperBound, this.upperBoundAt(index));
+			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
+			const proof = this.lowerBoundAt(index);
+			this.lowerBound = Math.max(this.lowerBound, proof.bound);
+			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
+			const central = proof.anchor >= 0 ? this.estimateOver(proof.anchor, index) : 0;
+			this.estimate = echo ? Math.max(this.estimate, central) : central;
+		}
+		// Refusals that no bucket explains (at random): the bounds only steer, so widen the upper one.
+		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
+		this.refusedSinceCut++;
+		const minimum =
+			this.throttlesInRow === 0
+				? 0
+				: Math.min(MIN_THROTTLE_WAIT_MS * 2 ** (this.throttlesInRow - 1), MAX_MIN_WAIT_MS);
 		const wait = Math.max(retryAfterMs ?? 0, minimum * (1 + this.random() * 0.5));
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
-		this.lastRateGrowthAt = Math.max(this.lastRateGrowthAt, this.pausedUntil);
-		if (echo) return;
-		this.lastWaitMs = wait;
+		if (!echo) this.throttlesInRow++;
+		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait);
+		else if (echo && Math.max(this.lowerBound, this.restartRate()) > this.rate) {
+			this.rate = Math.max(this.lowerBound, this.restartRate());
+			this.growth = this.growthAfter(this.pausedUntil - this.lastCutAt);
+		}
+	}
+
+	/**
+	 * Whether the refusals since the last cut, this one aside (a refusal alone may come at random,
+	 * rule 6), cost more than sending slower would: more than REFUSED_SHARE of the answers, or
+	 * pauses more than PROBE_SHARE of the time.
+	 */
+	private refusalsCostTooMuch(now: number, waitMs: number): boolean {
+		const others = this.refusedSinceCut - 1;
+		const answered = this.refusedSinceCut + this.acceptedSinceCut;
+		const seconds = Math.max(now - this.cutAt, 1) / 1000;
+		return (
+			others > REFUSED_SHARE * answered ||
+			(this.refusedSinceCut * waitMs) / 1000 > PROBE_SHARE * seconds
+		);
+	}
+
+	/** Slows down after a throttle that is a rate limit: to the bounds, paced from an empty bucket. */
+	private cut(now: number, startedAt: number, waitMs: number): void {
 		this.lastCutAt = now;
-		this.successesSinceGrowth = 0;
-		if (this.adaptive) this.limit = Math.max(1, Math.floor(this.limit / 2));
+		this.cutAt = now;
+		this.refusedSinceCut = 0;
+		this.acceptedSinceCut = 0;
 		this.slowStart = false;
-		const window = {
-			accepted: this.windowAccepted,
-			ms: startedAt - (this.windowStart ?? startedAt),
-		};
-		this.windowStart = undefined;
-		this.windowAccepted = 0;
-		if (Number.isFinite(this.rate)) {
-			const measured = this.measuredRate(window);
-			this.rate = Math.max(
-				measured === undefined
-					? this.rate * RATE_AFTER_THROTTLE
-					: Math.min(
-							Math.max(measured, this.rate * MIN_RATE_AFTER_MEASURED_THROTTLE),
-							this.rate * RATE_AFTER_MEASURED_THROTTLE,
-						),
-				MIN_RATE,
-			);
-		}
-		// Before any success there is no rate to start from: the pause and the smaller limit do.
-		else if (this.accepted > 1) {
-			this.rate = Math.max(this.acceptedRate(now) * RATE_AFTER_SLOW_START, MIN_RATE);
-			this.firstWindow = window;
-		}
-	}
-
-	/** The share of full speed at which the rate probes upwards now. */
-	private probeSpeed(): number {
-		return Math.min(1, PROBE_FULL_SPEED_WAIT_MS / this.lastWaitMs) ** 2;
+		this.successesSinceGrowth = 0;
+		const sending = Number.isFinite(this.rate) ? this.rate : this.slowStartRate(startedAt);
+		// Paced (and bursting only what Concur refilled), the sending went faster than R (rule 3).
+		if (Number.isFinite(this.rate)) this.upperBound = Math.min(this.upperBound, this.rate);
+		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
+		// With little proven, half the rate refused (as TCP halves), within the bounds.
+		const half = Number.isFinite(this.upperBound) ? this.upperBound / 2 : sending / 2;
+		this.rate = Math.max(MIN_RATE, this.lowerBound, half, this.restartRate());
+		if (this.firstRefusal !== undefined)
+			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 2));
+		if (this.adaptive) this.limit = this.capLimit(now);
+		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
+		this.credit = 0;
+		this.creditAt = Math.max(this.creditAt, now);
+		this.lastGrowthAt = this.pausedUntil;
+		this.growth = this.growthAfter(waitMs);
 	}
 
 	/**
-	 * Concur's rate, from this window and the first one, both ended by a throttle: each was accepted
-	 * Concur's burst plus its rate times the window's length, so their difference cancels the
-	 * burst. When the bucket was not full at this window's start (a short pause), or some of its
-	 * refill went unused (sending below the rate), this is lower than the rate: the safe side.
-	 * Undefined when the rate was measured already or this window is too short to measure it.
+	 * How fast the rate rises after this throttle, per second: to the upper bound within
+	 * SEARCH_SECONDS while it is far, doubling every SEARCH_SECONDS while there is none, and once
+	 * the bounds are close, by PROBE_SHARE over PROBE_PAUSES pauses (rule 4).
 	 */
-	private measuredRate(window: Window): number | undefined {
-		const first = this.firstWindow;
-		if (
-			!first ||
-			this.rateMeasured ||
-			window.ms < first.ms * MEASURE_MIN_LENGTH ||
-			window.accepted <= first.accepted
-		)
-			return undefined;
-		this.rateMeasured = true;
-		return ((window.accepted - first.accepted) * 1000) / (window.ms - first.ms);
+	private growthAfter(waitMs: number): number {
+		const pauses = Math.max(1, (PROBE_PAUSES * waitMs) / 1000);
+		if (this.upperBound <= this.rate * (1 + PROBE_SHARE)) return Math.log(1 + PROBE_SHARE) / pauses;
+		const seconds = Math.max(SEARCH_SECONDS, SEARCH_PAUSES * (waitMs / 1000));
+		if (!Number.isFinite(this.upperBound)) return Math.LN2 / (seconds * UNBOUNDED_SEARCH_SHARE);
+		return Math.log(this.upperBound / this.rate) / seconds;
+	}
+
+	/** Just under the central estimate, within the bounds. */
+	private restartRate(): number {
+		return Math.min(this.estimate, this.upperBound) / (1 + PROBE_SHARE);
+	}
+
+	/** Tokens in the pacing bucket at `now`: it refills at the rate, up to the burst. */
+	private creditAt_(now: number): number {
+		const refill = (Math.max(0, now - this.creditAt) * this.rate) / 1000;
+		return Math.min(this.burstLow, this.credit + refill);
+	}
+
+	/** Raises the rate between throttles, as `growthAfter` decided at the last one. */
+	private grow(now: number): void {
+		if (!Number.isFinite(this.rate) || now <= this.lastGrowthAt) return;
+		// The credit so far at the old rate, then the new rate from now on.
+		this.credit = this.creditAt_(now);
+		this.creditAt = Math.max(this.creditAt, now);
+		this.rate *= Math.exp((this.growth * (now - this.lastGrowthAt)) / 1000);
+		this.lastGrowthAt = now;
 	}
 
 	/**
-	 * Requests per second Concur accepted since the first success: timed from then so that the
-	 * first request's token fetch does not count as sending.
+	 * The upper bound of R that a refused start proves (rule 3). From the last accepted start o
+	 * after which the bucket did not overflow (it held at least nothing after it) it gained less
+	 * than the requests accepted from o on: R is below the largest of those over the time since o,
+	 * over the accepted starts since the previous refusal. None while an answer in between is
+	 * unknown, or when an accepted start came with this one (which reached Concur first is not
+	 * known).
 	 */
-	private acceptedRate(now: number): number {
-		const elapsed = now - (this.firstSuccessAt ?? now);
-		return elapsed > 0 ? ((this.accepted - 1) * 1000) / elapsed : 0;
+	private upperBoundAt(index: number): number {
+		const refusedAt = this.starts[index].at;
+		for (let i = index + 1; i < this.starts.length; i++) {
+			if (this.starts[i].at > refusedAt + this.jitterMs) break;
+			if (this.starts[i].outcome === ACCEPTED) return Infinity;
+		}
+		let best = 0;
+		let accepted = 0;
+		for (let i = index - 1; i >= 0; i--) {
+			const start = this.starts[i];
+			if (start.outcome === PENDING) return Infinity;
+			if (start.outcome === REFUSED) break;
+			accepted++;
+			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
+			if (seconds <= 0) return Infinity;
+			best = Math.max(best, accepted / seconds);
+		}
+		return best > 0 ? best : Infinity;
 	}
+
+	/**
+	 * The best lower bound of R that the refused start at `index` proves (rule 1), from earlier
+	 * starts: a refused one held less than a token, an accepted one at most B. Only requests that
+	 * started clearly between the two count (which of two starts close together reached Concur
+	 * first is not known).
+	 */
+	private lowerBoundAt(index: number): { bound: number; anchor: number } {
+		const refusedAt = this.starts[index].at;
+		const first = Math.max(0, index - MAX_SCAN);
+		// Accepted starts before `refusedAt − slack`, counted from the end: times ascending.
+		const times: number[] = [];
+		for (let i = first; i < index; i++)
+			if (this.starts[i].outcome === ACCEPTED && this.starts[i].at < refusedAt - this.jitterMs)
+				times.push(this.starts[i].at);
+		let best = { bound: 0, anchor: -1 };
+		for (let i = first; i < index; i++) {
+			const start = this.starts[i];
+			if (start.outcome === PENDING) continue;
+			const refused = start.outcome === REFUSED;
+			const from = refused ? start.at + this.jitterMs : start.at;
+			const accepted = times.length - firstAtOrAfter(times, from, refused);
+			const held = refused ? 1 : this.burstHigh;
+			const bound = (accepted - held) / ((refusedAt - start.at + this.jitterMs) / 1000);
+			if (bound > best.bound) best = { bound, anchor: i };
+		}
+		return best;
+	}
+
+	/**
+	 * R over the span that proves the best lower bound, with B at its estimate and the levels at
+	 * both ends mid-range, not at their extremes: the estimate the rate restarts just under.
+	 */
+	private estimateOver(anchor: number, index: number): number {
+		let accepted = 0;
+		for (let i = anchor + 1; i < index; i++) if (this.starts[i].outcome === ACCEPTED) accepted++;
+		const start = this.starts[anchor];
+		const held = start.outcome === REFUSED ? 0.5 : this.burstHigh - 1 - 1;
+		const seconds = (this.starts[index].at - start.at) / 1000;
+		return seconds > 0 ? (accepted - held) / seconds : 0;
+	}
+
+	/**
+	 * B from the first window, which started on a full bucket (rule 2), if R were `rate`: with R's
+	 * lower bound, B is less than this plus one.
+	 */
+	private burstEstimate(rate: number): number {
+		const end = this.firstRefusal!;
+		let best = 0;
+		let accepted = 0;
+		for (let i = end - 1; i >= 0; i--) {
+			if (this.starts[i].outcome !== ACCEPTED) continue;
+			accepted++;
+			const seconds = (this.starts[end].at - this.starts[i].at) / 1000;
+			best = Math.max(best, accepted - rate * seconds);
+		}
+		return Math.floor(best);
+	}
+
+	/** The rate slow start sent at over the last round trip before the refused start. */
+	private slowStartRate(refusedAt: number): number {
+		const rtt = Number.isFinite(this.minLatencyMs) ? this.minLatencyMs : this.maxLatencyMs;
+		const since = refusedAt - Math.max(rtt, 1);
+		const count = this.starts.filter((s) => s.at > since && s.at <= refusedAt).length;
+		return (count * 1000) / Math.max(rtt, 1);
+	}
+
+	/**
+	 * The limit on requests in flight (rule 5): under the fewest in flight refused while a cap
+	 * explains every refusal, one more now and then to test it; otherwise no limit beyond the
+	 * maximum (the pacing governs).
+	 */
+	private capLimit(now: number): number {
+		if (this.minRefusedInFlight === Infinity) return this.limit;
+		if (this.maxAcceptedInFlight >= this.minRefusedInFlight) return this.settings.maxParallel;
+		const cap = Math.max(1, this.minRefusedInFlight - 1);
+		if (now - this.lastCapProbeAt > PROBE_PAUSES * Math.max(this.maxLatencyMs, 1)) {
+			this.lastCapProbeAt = now;
+			return Math.min(this.settings.maxParallel, cap + 1);
+		}
+		return Math.min(this.settings.maxParallel, cap);
+	}
+
+	/** Requests started and not answered yet; one not answered after twice the slowest answer is lost. */
+	private inFlight(now: number): number {
+		const horizon = now - 2 * Math.max(this.maxLatencyMs, 1_000);
+		let count = 0;
+		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= horizon; i--)
+			if (this.starts[i].outcome === PENDING) count++;
+		return count;
+	}
+
+	private recordLatency(latency: number): void {
+		this.latencies.push(latency);
+		if (this.latencies.length > LATENCY_SAMPLES) this.latencies.shift();
+	}
+
+	/**
+	 * Records the answer to the start at `startedAt`; its index, or -1 when none is pending. Of
+	 * requests that started together, the accepted ones are taken to be those that started with
+	 * fewer in flight (which one Concur saw first is not known; a cap would refuse the last).
+	 */
+	private settle(startedAt: number, outcome: Start['outcome']): number {
+		let found = -1;
+		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= startedAt; i--) {
+			const start = this.starts[i];
+			if (start.at !== startedAt || start.outcome !== PENDING) continue;
+			const better =
+				found < 0 ||
+				(outcome === ACCEPTED
+					? start.inFlight < this.starts[found].inFlight
+					: start.inFlight > this.starts[found].inFlight);
+			if (better) found = i;
+		}
+		if (found >= 0) this.starts[found].outcome = outcome;
+		return found;
+	}
+}
+
+/** The index of the first time ≥ `from` (> `from` when `strictly`) in ascending `times`. */
+function firstAtOrAfter(times: number[], from: number, strictly: boolean): number {
+	let low = 0;
+	let high = times.length;
+	while (low < high) {
+		const mid = (low + high) >> 1;
+		if (times[mid] < from || (strictly && times[mid] === from)) low = mid + 1;
+		else high = mid;
+	}
+	return low;
 }

@@ -1,0 +1,195 @@
+// The rate sweep: Concur Notify → Send at its defaults, through real n8n-core, against the
+// simulator throttling by a token bucket (rate R, burst B) with each form of Retry-After, against
+// a cap on requests in flight without a rate limit, and against refusals at random. Concur does not
+// publish its limits, so the node must hold at every point, not at one.
+const { startSimulatorProcess } = require('../rig/simulatorProcess');
+const { deliveryOutcome } = require('./deliveries');
+const { runNode } = require('../rig/n8nCore');
+const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
+const { credentialFor } = require('../rig/concurCredential');
+
+const LATENCY_MS = 50;
+const SECONDS_OF_SENDING = 15;
+const MIN_MESSAGES = 50;
+const RATES = [2, 5, 15, 40, 100, 250];
+const BURSTS = [1, 10];
+const RETRY_AFTERS = [0, 1, 2, 'absent', 'date'];
+const CAPS = [3, 8];
+const UNTHROTTLED_MESSAGES = 1000;
+/** Refusals at random: this share of answers, half a gateway's 503 page, half a 429 with Retry-After: 0. */
+const RANDOM_REFUSALS = 0.05;
+
+/**
+ * The wait a Retry-After form imposes on the one throttle a sender needs to find the limit: an
+ * HTTP date names the next whole second, half a second away on average.
+ */
+const retryAfterSeconds = (form) => (typeof form === 'number' ? form : form === 'date' ? 0.5 : 0);
+
+function bucketCell(rate, burst, retryAfter) {
+	const messages = Math.max(MIN_MESSAGES, rate * SECONDS_OF_SENDING);
+	return {
+		name: `R ${rate}/s, B ${burst}, Retry-After ${retryAfter}`,
+		messages,
+		config: { rateLimit: { ratePerSecond: rate, burst, retryAfter } },
+		// Spend the burst at once, then exactly R, and honour one throttle for its full Retry-After.
+		best: Math.max(0, messages - burst) / rate + retryAfterSeconds(retryAfter) + LATENCY_MS / 1000,
+	};
+}
+
+function capCell(cap) {
+	const messages = (cap / (LATENCY_MS / 1000)) * SECONDS_OF_SENDING;
+	return {
+		name: `cap of ${cap} in flight, no rate limit`,
+		messages,
+		config: { rateLimit: { ratePerSecond: null, maxConcurrent: cap, retryAfter: 0 } },
+		best: (messages / cap) * (LATENCY_MS / 1000),
+	};
+}
+
+const unthrottledCell = {
+	name: 'unthrottled',
+	messages: UNTHROTTLED_MESSAGES,
+	config: { rateLimit: null },
+};
+
+const randomRefusalCell = {
+	name: `${RANDOM_REFUSALS * 100} % refused at random (503 page, 429 Retry-After 0)`,
+	messages: UNTHROTTLED_MESSAGES,
+	config: { rateLimit: null },
+	// Two rules drawn one after the other: the second one's rate makes the total share exact.
+	faults: [
+		{ endpoint: 'messages', kind: '503-page', rate: RANDOM_REFUSALS / 2 },
+		{
+			endpoint: 'messages',
+			kind: '429',
+			retryAfter: 0,
+			rate: RANDOM_REFUSALS / 2 / (1 - RANDOM_REFUSALS / 2),
+		},
+	],
+};
+
+const GRID = [
+	...RATES.flatMap((rate) =>
+		BURSTS.flatMap((burst) => RETRY_AFTERS.map((form) => bucketCell(rate, burst, form))),
+	),
+	...CAPS.map(capCell),
+];
+
+/** The everyday subset: the full grid's worst cells on the final code (B 1 with long pauses), and others. */
+const QUICK = [
+	bucketCell(100, 1, 2),
+	bucketCell(15, 10, 2),
+	bucketCell(5, 1, 1),
+	bucketCell(100, 10, 0),
+	capCell(3),
+];
+
+async function runCell(sim, cell, seed) {
+	// A new seed is a new company: each run starts without a token, like a first run in n8n.
+	await sim.reset(seed, { latency: { fixedMs: LATENCY_MS, jitterMs: 0 }, ...cell.config });
+	if (cell.faults) await sim.control('POST', '/faults', { rules: cell.faults });
+	const items = Array.from({ length: cell.messages }, (_, i) => ({
+		json: {
+			userId: sim.credentials.userIds[i % 3],
+			sessionId: `bench-${i}`,
+			url: `https://www.example.com/trips/${i}`,
+		},
+	}));
+	const started = process.hrtime.bigint();
+	const { error } = await runNode({
+		nodeClass: ConcurNotify,
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			userId: '={{ $json.userId }}',
+			sessionId: '={{ $json.sessionId }}',
+			templateId: 'bench',
+			contextUrl: '={{ $json.url }}',
+		},
+		items,
+		credentials: credentialFor(sim),
+		nodeName: 'Concur Notify',
+	});
+	const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const stats = await sim.stats();
+	const outcome = deliveryOutcome(stats, cell.messages);
+	// The sending, from the first request out to the last answer back: the node's reading of its
+	// items is the same whatever the limit, and measured in bench:n8n.
+	const seconds = outcome.sendingSeconds + LATENCY_MS / 1000;
+	const requests = stats.requests.messages;
+	return {
+		...cell,
+		...outcome,
+		wallSeconds,
+		seconds,
+		efficiency: cell.best === undefined ? undefined : cell.best / seconds,
+		requests,
+		refused: requests - stats.deliveries.total,
+		extra: requests / cell.messages - 1,
+		error: error?.message,
+	};
+}
+
+const TABLE_HEAD = [
+	'| cell | messages | time | best | efficiency | delivered once | lost | duplicated | requests | extra | refused (429/503) | wall time |',
+	'|---|---|---|---|---|---|---|---|---|---|---|---|',
+];
+const row = (r) =>
+	`| ${r.name} | ${r.messages} | ${r.seconds.toFixed(2)} s | ${r.best === undefined ? '—' : `${r.best.toFixed(2)} s`} | ${r.efficiency === undefined ? '—' : r.efficiency.toFixed(2)} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${(r.extra * 100).toFixed(1)} % | ${r.refused} | ${r.wallSeconds.toFixed(1)} s |`;
+
+/** `grid`: every cell; otherwise the quick subset. `only`: cells whose name contains one of these. */
+async function main({ grid = false, only } = {}) {
+	const cells = [unthrottledCell, randomRefusalCell, ...(grid ? GRID : QUICK)].filter(
+		(cell) => !only || only.some((part) => cell.name.includes(part)),
+	);
+	const sim = await startSimulatorProcess();
+	const results = [];
+	try {
+		console.log(
+			`\nRate sweep: Concur Notify → Send at its defaults through n8n-core, simulator latency ${LATENCY_MS} ms, ${grid ? 'full grid' : 'quick subset (--grid for all)'}`,
+		);
+		console.log(
+			'time = first request out to last answer back; best = max(0, N − B)/R + Retry-After + latency (an HTTP date: 0.5 s); efficiency = best / time',
+		);
+		for (const line of TABLE_HEAD) console.log(line);
+		let seed = 100;
+		for (const cell of cells) {
+			const result = await runCell(sim, cell, seed++);
+			results.push(result);
+			console.log(row(result));
+		}
+	} finally {
+		await sim.close();
+	}
+	summarize(results);
+	return results;
+}
+
+function summarize(results) {
+	const rated = results.filter((r) => r.efficiency !== undefined);
+	const sorted = [...rated].sort((a, b) => a.efficiency - b.efficiency);
+	const exactlyOnce = results.every((r) => r.deliveredOnce === r.messages && !r.error);
+	const extraOk = results.every((r) => r.extra <= 0.1);
+	const at = (share) => rated.filter((r) => r.efficiency >= share).length;
+	console.log('');
+	if (sorted.length) {
+		const median = sorted[Math.floor((sorted.length - 1) / 2)];
+		console.log(`worst cell: ${sorted[0].name}, efficiency ${sorted[0].efficiency.toFixed(2)}`);
+		console.log(
+			`median efficiency: ${median.efficiency.toFixed(2)}; ≥ 0.9 in ${at(0.9)} of ${rated.length} cells, ≥ 0.85 in ${at(0.85)}`,
+		);
+	}
+	const unthrottled = results.find((r) => r.name === unthrottledCell.name);
+	const refusals = results.find((r) => r.name === randomRefusalCell.name);
+	if (unthrottled && refusals)
+		console.log(
+			`refusals at random vs unthrottled: ${(refusals.seconds / unthrottled.seconds).toFixed(2)}× the time`,
+		);
+	console.log(
+		`every message exactly once: ${exactlyOnce ? 'yes' : 'NO'}; at most 10 % extra requests: ${extraOk ? 'yes' : 'NO'}`,
+	);
+	for (const r of results.filter((r) => r.error))
+		console.log(`${r.name}: the node stopped: ${r.error}`);
+}
+
+module.exports = main;
