@@ -30,9 +30,10 @@ test.each([
 		const stats = sim.state.stats();
 		expect(stats.deliveries).toMatchObject({ total: 150, unique: 150, duplicates: 0 });
 		expect(stats.throttled.messages).toBeGreaterThan(0);
-		// Finding the limit costs up to about 15 throttled requests once (the requests in flight when
-		// the first 429 comes); the benchmark's 1,000 messages show the share over a longer run.
-		expect(stats.requests.messages).toBeLessThanOrEqual(150 * 1.2);
+		// No retry storm: every throttle pauses all senders. How many extra requests finding the
+		// limit costs depends on the machine's timing, so its share is measured by the benchmark
+		// (npm run bench); a sender that ignored the pauses would make several times 150.
+		expect(stats.requests.messages).toBeLessThanOrEqual(150 * 2);
 	},
 );
 
