@@ -194,6 +194,8 @@ async function startCluster(env = {}) {
 			runtime.n8nEnv(userFolder('main'), mainPort, {
 				...shared,
 				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				// The URL a webhook trigger subscribes (Concur Event Trigger): main's own loopback address.
+				N8N_WEBHOOK_URL: `http://127.0.0.1:${mainPort}/`,
 			}),
 		);
 		const url = `http://127.0.0.1:${mainPort}`;
@@ -283,6 +285,30 @@ async function startCluster(env = {}) {
 					for (const [, id] of log.matchAll(/Worker started execution (\d+)/g)) ranOn.set(id, name);
 				}
 				return ranOn;
+			},
+			/** Bull's waiting and active jobs (n8n's queue "jobs", prefix "bull"). */
+			jobCounts() {
+				const length = (list) =>
+					Number(
+						execFileSync('redis-cli', ['-p', String(redisPort), 'LLEN', `bull:jobs:${list}`], {
+							encoding: 'utf8',
+						}).trim(),
+					);
+				return { waiting: length('wait'), active: length('active') };
+			},
+			/** Execution ids a worker's log says it started and finished. */
+			workerLog(name) {
+				const log = fs.readFileSync(path.join(logs, `${name}.log`), 'utf8');
+				const ids = (verb) =>
+					[...log.matchAll(new RegExp(`Worker ${verb} execution (\\d+)`, 'g'))].map(([, id]) => id);
+				return { started: ids('started'), finished: ids('finished') };
+			},
+			/** SIGKILLs a worker (its task runners too) and resolves once it has exited. */
+			async killWorker(name) {
+				const { child } = workers.find((w) => w.name === name);
+				const exited = new Promise((resolve) => child.once('exit', resolve));
+				killGroup(child, 'SIGKILL');
+				await exited;
 			},
 			/** What a secret could have leaked into: the database, Redis's data, every process's log. */
 			stores() {
