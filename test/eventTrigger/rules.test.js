@@ -8,6 +8,7 @@ const { subscriptionId } = require('../../dist/nodes/ConcurEventTrigger/subscrip
 const {
 	firstSighting,
 	forget,
+	settle,
 	MAX_SEEN_IDS,
 	SEEN_WINDOW_MS,
 } = require('../../dist/nodes/ConcurEventTrigger/seenEvents');
@@ -101,6 +102,25 @@ describe('the duplicate window', () => {
 		expect(Object.keys(state.seen)).toHaveLength(MAX_SEEN_IDS);
 		expect(state.seen.e0).toBeUndefined();
 		expect(state.seen[`e${MAX_SEEN_IDS}`]).toBe(MAX_SEEN_IDS);
+	});
+
+	test("another request's save carries a pending id only once n8n stored its run", () => {
+		const k = key();
+		firstSighting({}, k, 'e1', 0); // e1's request: n8n is still creating its execution
+		const second = {};
+		firstSighting(second, k, 'e2', 1);
+		expect(Object.keys(second.seen)).toEqual(['e2']);
+		settle(k, 'e1', true);
+		const third = {};
+		firstSighting(third, k, 'e3', 2);
+		expect(Object.keys(third.seen)).toEqual(['e1', 'e3']);
+	});
+
+	test('an answer without a run lets the retry run the event', () => {
+		const k = key();
+		firstSighting({}, k, 'e1', 0);
+		settle(k, 'e1', false);
+		expect(firstSighting({}, k, 'e1', 1)).toBe(true);
 	});
 
 	test('forget undoes a sighting whose run could not start', () => {
