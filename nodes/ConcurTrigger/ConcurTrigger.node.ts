@@ -10,7 +10,8 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { fetchFailedNotifications, type ResponseFormat } from '../shared/calloutApi';
 import { responseFormatProperty } from '../shared/descriptions';
 import { DEFAULT_RETRY } from '../shared/retryPolicy';
-import { ConcurClient, CREDENTIAL_NAME } from '../shared/transport';
+import { CREDENTIAL_NAME } from '../shared/credentialName';
+import { ConcurClient } from '../shared/transport';
 import { planPoll, type EmittedState } from './emittedState';
 import { acknowledge, retryDeletes } from './acknowledge';
 

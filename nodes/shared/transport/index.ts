@@ -14,6 +14,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { isRateLimitBody, parseConcurError, withResponseBody } from '../concurErrors';
 import { isTrustedUrl } from '../concurHosts';
+import { CREDENTIAL_NAME } from '../credentialName';
 import { factLine } from '../factLine';
 import {
 	describeNetworkFailure,
@@ -30,10 +31,11 @@ import { awaitNewerStoredGrant } from '../token/tokenCache';
 import { ConcurTokenError } from '../token/tokenRequest';
 import { ADVICE, adviceForNetworkFailure, adviceForStatus, throttledTooLong } from './advice';
 
-export const CREDENTIAL_NAME = 'sapConcurApi';
-
 /** How often one request waits for a token another process is saving, before it gives up. */
 const MAX_SIBLING_WAITS = 3;
+
+/** Until the Event Trigger imports the name from its home. */
+export { CREDENTIAL_NAME };
 
 export interface ConcurResponse {
 	statusCode: number;
