@@ -8,16 +8,13 @@ import type {
 	IN8nHttpFullResponse,
 	IPollFunctions,
 	IWebhookFunctions,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { isRateLimitBody, parseConcurError, withResponseBody } from '../concurErrors';
+import { isRateLimitBody } from '../concurErrors';
 import { isTrustedUrl } from '../concurHosts';
 import { CREDENTIAL_NAME } from '../credentialName';
-import { factLine } from '../factLine';
 import {
-	describeNetworkFailure,
 	networkCode,
 	retryAfterMs,
 	retryDelayMs,
@@ -29,7 +26,16 @@ import {
 import { MAX_PARALLEL, SendScheduler } from '../sendScheduler';
 import { awaitNewerStoredGrant } from '../token/tokenCache';
 import { ConcurTokenError } from '../token/tokenRequest';
-import { ADVICE, adviceForNetworkFailure, adviceForStatus, throttledTooLong } from './advice';
+import { adviceForStatus } from './advice';
+import {
+	apiError,
+	networkError,
+	throttleTooLongError,
+	unreadableBodyError,
+	withItem,
+	type ErrorAnswer,
+	type RequestContext,
+} from './requestErrors';
 
 /** How often one request waits for a token another process is saving, before it gives up. */
 const MAX_SIBLING_WAITS = 3;
@@ -45,13 +51,6 @@ export interface ConcurResponse {
 	attempts: number;
 }
 
-/** What to tell the user, per operation, when Concur answers 404. */
-export interface RequestContext {
-	itemIndex?: number;
-	action: string;
-	notFound?: string;
-}
-
 type Context = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
 
 /**
@@ -59,15 +58,6 @@ type Context = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
  * token another process stored meanwhile, if there is one; then one refresh of its own.
  */
 type TokenRecovery = 'none' | 'triedStored' | 'refreshed';
-
-/** An error answer from Concur (or a gateway in front of it), as the final error quotes it. */
-interface ErrorAnswer {
-	status: number;
-	body: unknown;
-	correlationId: string;
-	/** Its Retry-After, when it had a readable one. */
-	retryAfterMs?: number;
-}
 
 const header = (headers: IDataObject | undefined, name: string) => {
 	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
@@ -140,14 +130,11 @@ export class ConcurClient {
 				pause > 0 &&
 				Date.now() + pause > firstTryAt + retry.throttleBudgetMs
 			) {
-				throw this.throttleTooLongError(
-					throttle,
-					pause,
+				throw throttleTooLongError(this.ctx.getNode(), throttle, pause, retry, {
 					correlationId,
-					attempt - 1,
-					retry,
+					attempts: attempt - 1,
 					context,
-				);
+				});
 			}
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
@@ -201,7 +188,8 @@ export class ConcurClient {
 					// Retried for as long as the budget allows: no error to build.
 					if (retry.throttleBudgetMs > 0) continue;
 				}
-				failure = this.apiError(
+				failure = apiError(
+					this.ctx.getNode(),
 					answer,
 					attempt,
 					adviceForStatus(status, verdict, context.notFound),
@@ -223,8 +211,12 @@ export class ConcurClient {
 				}
 				const code = networkCode(error);
 				verdict = verdictForNetworkCode(code);
-				if (verdict === 'final') throw this.withItem(error as NodeApiError, context);
-				failure = this.networkError(code, correlationId, attempt, verdict, retry, context);
+				if (verdict === 'final') throw withItem(this.ctx.getNode(), error as NodeApiError, context);
+				failure = networkError(
+					this.ctx.getNode(),
+					{ code, verdict, timeoutMs: retry.timeoutMs },
+					{ correlationId, attempts: attempt, context },
+				);
 			}
 			const retryable =
 				verdict === 'throttled' ||
@@ -266,104 +258,6 @@ export class ConcurClient {
 
 	/** A 2xx answer whose body could not be read. */
 	unreadableBodyError(message: string, correlationId: string, itemIndex?: number): NodeApiError {
-		return this.nodeError(message, ADVICE.unreadableBody, undefined, undefined, correlationId, 1, {
-			itemIndex,
-			action: '',
-		});
-	}
-
-	/** The message quotes what Concur answered: its message, or the status and the page's title. */
-	private apiError(
-		answer: ErrorAnswer,
-		attempts: number,
-		advice: string,
-		context: RequestContext,
-	): NodeApiError {
-		const details = parseConcurError(answer.body, answer.status);
-		const message = `${context.action} failed: ${details.message ?? `HTTP ${answer.status}`}`;
-		return withResponseBody(
-			this.nodeError(
-				message,
-				advice,
-				answer.status,
-				details.code,
-				answer.correlationId,
-				attempts,
-				context,
-			),
-			details,
-		);
-	}
-
-	/**
-	 * The pause before the next try outlasts the item's Throttled Retry Time. The answer quoted is
-	 * the run's last throttling one: this item's own, or (before its first try) another item's that
-	 * paused the run; the correlation id is this item's own.
-	 */
-	private throttleTooLongError(
-		throttle: ErrorAnswer,
-		pauseMs: number,
-		correlationId: string,
-		attempts: number,
-		retry: RetryOptions,
-		context: RequestContext,
-	): NodeApiError {
-		const advice = throttledTooLong(pauseMs, retry.throttleBudgetMs, throttle.retryAfterMs);
-		return this.apiError({ ...throttle, correlationId }, attempts, advice, context);
-	}
-
-	private networkError(
-		code: string | undefined,
-		correlationId: string,
-		attempts: number,
-		verdict: Verdict,
-		retry: RetryOptions,
-		context: RequestContext,
-	): NodeApiError {
-		return this.nodeError(
-			`${context.action} failed: ${describeNetworkFailure(code)}`,
-			adviceForNetworkFailure(verdict, code, retry.timeoutMs),
-			undefined,
-			undefined,
-			correlationId,
-			attempts,
-			context,
-		);
-	}
-
-	private nodeError(
-		message: string,
-		advice: string,
-		status: number | undefined,
-		concurCode: string | undefined,
-		correlationId: string,
-		attempts: number,
-		context: RequestContext,
-	): NodeApiError {
-		const facts = factLine([
-			status ? `HTTP ${status}` : undefined,
-			concurCode && `Concur error code ${concurCode}`,
-			`correlation id ${correlationId}`,
-			`${attempts} attempt${attempts === 1 ? '' : 's'}`,
-			context.itemIndex !== undefined && `item ${context.itemIndex}`,
-		]);
-		const error = new NodeApiError(
-			this.ctx.getNode(),
-			{ message, status, concurCode, correlationId } as JsonObject,
-			{
-				message,
-				description: `${advice} ${facts}`,
-				httpCode: status ? String(status) : undefined,
-				itemIndex: context.itemIndex,
-			},
-		);
-		Object.assign(error.context, { correlationId, attempts, concurCode });
-		return error;
-	}
-
-	private withItem(error: NodeApiError, context: RequestContext): NodeApiError {
-		const wrapped = new NodeApiError(this.ctx.getNode(), error as unknown as JsonObject);
-		if (context.itemIndex !== undefined) wrapped.context.itemIndex = context.itemIndex;
-		return wrapped;
+		return unreadableBodyError(this.ctx.getNode(), message, correlationId, itemIndex);
 	}
 }
