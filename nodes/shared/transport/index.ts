@@ -1,6 +1,5 @@
 import { randomUUID } from 'crypto';
 import type {
-	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -24,8 +23,7 @@ import {
 	type Verdict,
 } from '../retryPolicy';
 import { MAX_PARALLEL, SendScheduler } from '../sendScheduler';
-import { awaitNewerStoredGrant } from '../token/tokenCache';
-import { ConcurTokenError } from '../token/tokenRequest';
+import { TokenRenewal } from '../token/tokenRenewal';
 import { adviceForStatus } from './advice';
 import {
 	apiError,
@@ -36,9 +34,6 @@ import {
 	type ErrorAnswer,
 	type RequestContext,
 } from './requestErrors';
-
-/** How often one request waits for a token another process is saving, before it gives up. */
-const MAX_SIBLING_WAITS = 3;
 
 /** Until the Event Trigger imports the name from its home. */
 export { CREDENTIAL_NAME };
@@ -52,12 +47,6 @@ export interface ConcurResponse {
 }
 
 type Context = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
-
-/**
- * How far a request has gone in recovering from a refused token (401 or 403): first, once, the
- * token another process stored meanwhile, if there is one; then one refresh of its own.
- */
-type TokenRecovery = 'none' | 'triedStored' | 'refreshed';
 
 const header = (headers: IDataObject | undefined, name: string) => {
 	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
@@ -117,9 +106,7 @@ export class ConcurClient {
 			timeout: retry.timeoutMs,
 		};
 		const firstTryAt = Date.now();
-		let tokenRecovery: TokenRecovery = 'none';
-		let refresh: IAdditionalCredentialOptions | undefined;
-		let siblingWaits = 0;
+		const renewal = new TokenRenewal(this.ctx);
 		for (let attempt = 1; ; attempt++) {
 			const pause = this.scheduler.pauseLeftMs();
 			// A pause follows a throttling answer: the error quotes it.
@@ -139,11 +126,7 @@ export class ConcurClient {
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
 			let failure: NodeApiError;
-			// The stored credential, read for each attempt (as n8n would), so that a 401 can tell
-			// whether the refused token is still the stored one or another process replaced it.
-			const credentialOptions =
-				refresh ?? this.credentialOptions(await this.ctx.getCredentials(CREDENTIAL_NAME));
-			refresh = undefined;
+			const credentialOptions = await renewal.credentialForAttempt();
 			try {
 				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
 					this.ctx,
@@ -164,11 +147,10 @@ export class ConcurClient {
 						attempts: attempt,
 					};
 				}
-				if ((status === 401 || status === 403) && tokenRecovery !== 'refreshed') {
-					// n8n wrote the token it fetched, if it had to, into the credential data it was given.
-					const sentToken = credentialOptions.credentialsDecrypted?.data?.accessToken;
-					refresh = await this.refreshOptions(tokenRecovery === 'none' ? sentToken : undefined);
-					tokenRecovery = refresh === undefined ? 'triedStored' : 'refreshed';
+				if (
+					(status === 401 || status === 403) &&
+					(await renewal.renewAfterRefusal(credentialOptions))
+				) {
 					attempt--;
 					continue;
 				}
@@ -196,18 +178,9 @@ export class ConcurClient {
 					context,
 				);
 			} catch (error) {
-				if (
-					error instanceof NodeApiError &&
-					error.cause instanceof ConcurTokenError &&
-					siblingWaits < MAX_SIBLING_WAITS
-				) {
-					// Another n8n process (a queue-mode worker) may have used the same single-use grant
-					// a moment earlier and be saving what it got: carry on with that, if it appears.
-					siblingWaits++;
-					if (await awaitNewerStoredGrant(this.ctx, CREDENTIAL_NAME, error.cause)) {
-						attempt--;
-						continue;
-					}
+				if (await renewal.resumeAfterTokenError(error)) {
+					attempt--;
+					continue;
 				}
 				const code = networkCode(error);
 				verdict = verdictForNetworkCode(code);
@@ -225,35 +198,6 @@ export class ConcurClient {
 			if (!retryable || attempt >= retry.maxAttempts) throw failure;
 			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));
 		}
-	}
-
-	/**
-	 * Options that make n8n run the credential's preAuthentication again, as it does itself after a
-	 * 401, and save what it returns: the stored token is presented as empty, n8n's signal for
-	 * fetching one. None when the stored token is no longer the refused one (this or another process
-	 * saved a new one meanwhile): the request is then resent with that, and refreshed only if that
-	 * one is refused too (`refusedToken` undefined). The credential's
-	 * single-flight makes concurrent refreshes in this process share one token request.
-	 */
-	private async refreshOptions(
-		refusedToken: unknown,
-	): Promise<IAdditionalCredentialOptions | undefined> {
-		const current = await this.ctx.getCredentials(CREDENTIAL_NAME);
-		if (refusedToken !== undefined && current.accessToken && current.accessToken !== refusedToken)
-			return undefined;
-		return this.credentialOptions({ ...current, accessToken: '' });
-	}
-
-	private credentialOptions(data: ICredentialDataDecryptedObject): IAdditionalCredentialOptions {
-		const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
-		return {
-			credentialsDecrypted: {
-				id: reference?.id ?? '',
-				name: reference?.name ?? '',
-				type: CREDENTIAL_NAME,
-				data,
-			},
-		};
 	}
 
 	/** A 2xx answer whose body could not be read. */
