@@ -11,7 +11,7 @@ import {
 	retryAfterMs,
 	retryDelayMs,
 } from '../retryPolicy';
-import { grantFor } from './grant';
+import { grantFor, type ChosenGrant } from './grant';
 import { explainTokenFailure, explainTokenLoadRefusal } from './tokenAdvice';
 
 type Credentials = ICredentialDataDecryptedObject;
@@ -63,14 +63,18 @@ const TOKEN_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 const TOKEN_WAIT_BUDGET_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 const refusedForLoad = (status: number) => status === 429 || status === 503;
 
-/** The token request itself; `refreshToken` replaces the stored one. */
+/**
+ * The token request itself; `refreshToken` replaces the stored one. `chosen` is the grant the
+ * caller already chose from the same credential, so that it is chosen once per token request.
+ */
 export async function requestToken(
 	helpers: IHttpRequestHelper['helpers'],
 	c: Credentials,
 	from: string,
 	refreshToken?: string,
+	chosen: ChosenGrant = grantFor(c),
 ): Promise<{ fields: TokenFields; refreshToken: string }> {
-	const { form: storedForm, source, grant } = grantFor(c);
+	const { form: storedForm, source, grant } = chosen;
 	const form = refreshToken ? { ...storedForm, refresh_token: refreshToken } : storedForm;
 	let origin = toOrigin(String(c.geolocation ?? '')) || configuredOrigin(c);
 	if (!origin)
