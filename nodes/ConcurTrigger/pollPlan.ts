@@ -42,6 +42,25 @@ export interface PollRules {
 	now: number;
 }
 
+/** The trigger's Filters: a notification passes when it matches every one that is set. */
+export interface PollFilters {
+	objectType?: string;
+	eventTypeContains?: string;
+}
+
+/** The notifications that pass the filters, in queue order: the candidates a poll plans from. */
+export function matchingFilters(
+	queue: CalloutNotification[],
+	filters: PollFilters,
+): CalloutNotification[] {
+	const needle = filters.eventTypeContains?.trim().toLowerCase();
+	return queue.filter(
+		(n) =>
+			(!filters.objectType || n.objectType === filters.objectType) &&
+			(!needle || n.eventType.toLowerCase().includes(needle)),
+	);
+}
+
 const asEmission = (saved: Emission | number): Emission =>
 	typeof saved === 'number' ? [saved, saved, 1] : saved;
 
