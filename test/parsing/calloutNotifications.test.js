@@ -3,7 +3,7 @@ const {
 	toIsoTime,
 	oldestFirst,
 } = require('../../dist/nodes/shared/calloutNotifications');
-const { xmlExample, jsonExample } = require('../seeds');
+const { xmlExample, jsonExample } = require('../fixtures/seeds');
 
 const NS =
 	'xmlns="http://www.concursolutions.com/api/notification/2012/06" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"';

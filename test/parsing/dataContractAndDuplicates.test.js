@@ -4,7 +4,7 @@ const {
 	parseCalloutNotifications,
 	toIsoTime,
 } = require('../../dist/nodes/shared/calloutNotifications');
-const { jsonExample } = require('../seeds');
+const { jsonExample } = require('../fixtures/seeds');
 
 const [seed] = JSON.parse(jsonExample);
 const SEED_ID = 'nOB1KNTDSWUcJPMV6dPDjNc$scu6EDbt9s';
