@@ -4,7 +4,7 @@ const {
 	TOKEN_ADVICE,
 	tokenAdvice,
 	explainTokenFailure,
-} = require('../../dist/nodes/shared/token/tokenAdvice');
+} = require('../../../../dist/nodes/shared/token/tokenAdvice');
 
 test.each([
 	['5', 400, 'requestToken', TOKEN_ADVICE['5']],
@@ -52,7 +52,7 @@ test('the sentence: what went wrong, what to do, then the facts Concur gave', ()
 });
 
 describe('a token request Concur refused for load', () => {
-	const { explainTokenLoadRefusal } = require('../../dist/nodes/shared/token/tokenAdvice');
+	const { explainTokenLoadRefusal } = require('../../../../dist/nodes/shared/token/tokenAdvice');
 	const base = { correlationId: 'c-1', budgetMs: 30_000 };
 
 	test('names what Concur answered, never the credential fields', () => {

@@ -5,7 +5,7 @@ const {
 	calloutOrigin,
 	trustedOrigins,
 	isTrustedUrl,
-} = require('../../dist/nodes/shared/concurHosts');
+} = require('../../../dist/nodes/shared/concurHosts');
 
 const US2 = 'https://us2.api.concursolutions.com';
 const EU2 = 'https://eu2.api.concursolutions.com';

@@ -3,8 +3,8 @@
 const {
 	parseCalloutNotifications,
 	toIsoTime,
-} = require('../../dist/nodes/shared/calloutNotifications');
-const { jsonExample } = require('../fixtures/seeds');
+} = require('../../../dist/nodes/shared/calloutNotifications');
+const { jsonExample } = require('../../fixtures/seeds');
 
 const [seed] = JSON.parse(jsonExample);
 const SEED_ID = 'nOB1KNTDSWUcJPMV6dPDjNc$scu6EDbt9s';

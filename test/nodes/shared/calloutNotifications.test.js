@@ -2,8 +2,8 @@ const {
 	parseCalloutNotifications,
 	toIsoTime,
 	oldestFirst,
-} = require('../../dist/nodes/shared/calloutNotifications');
-const { xmlExample, jsonExample } = require('../fixtures/seeds');
+} = require('../../../dist/nodes/shared/calloutNotifications');
+const { xmlExample, jsonExample } = require('../../fixtures/seeds');
 
 const NS =
 	'xmlns="http://www.concursolutions.com/api/notification/2012/06" xmlns:i="http://www.w3.org/2001/XMLSchema-instance"';

@@ -1,7 +1,7 @@
 // IDs and URLs as users paste them: decoded once, whichever way they came.
-const { decodedOnce, unencodedUrl } = require('../../dist/nodes/shared/uriText');
-const { lastSegment } = require('../../dist/nodes/shared/calloutNotifications');
-const { toOrigin, configuredOrigin } = require('../../dist/nodes/shared/concurHosts');
+const { decodedOnce, unencodedUrl } = require('../../../dist/nodes/shared/uriText');
+const { lastSegment } = require('../../../dist/nodes/shared/calloutNotifications');
+const { toOrigin, configuredOrigin } = require('../../../dist/nodes/shared/concurHosts');
 
 test.each([
 	['nOB1KNTDSWUcJPMV6dPDjNc$scu6EDbt9s', 'nOB1KNTDSWUcJPMV6dPDjNc$scu6EDbt9s'],

@@ -1,5 +1,5 @@
 // Which token request the credential's fields call for.
-const { grantFor, fingerprint } = require('../../dist/nodes/shared/token/grant');
+const { grantFor, fingerprint } = require('../../../../dist/nodes/shared/token/grant');
 
 const app = { clientId: 'id', clientSecret: 'secret' };
 const company = {

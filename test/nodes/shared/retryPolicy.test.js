@@ -3,7 +3,7 @@ const {
 	verdictForStatus,
 	verdictForNetworkCode,
 	retryAfterMs,
-} = require('../../dist/nodes/shared/retryPolicy');
+} = require('../../../dist/nodes/shared/retryPolicy');
 
 test.each([
 	[429, false, 'throttled'],

@@ -1,5 +1,5 @@
 // The scheduler's worker pool: how many run at once, in which order, and what a failure stops.
-const { SendScheduler } = require('../../dist/nodes/shared/sendScheduler');
+const { SendScheduler } = require('../../../dist/nodes/shared/sendScheduler');
 
 /** A task that records how many run at once and finishes when the test says so. */
 function recorder() {

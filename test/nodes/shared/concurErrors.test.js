@@ -1,4 +1,4 @@
-const { parseConcurError } = require('../../dist/nodes/shared/concurErrors');
+const { parseConcurError } = require('../../../dist/nodes/shared/concurErrors');
 
 test.each([
 	[

@@ -1,5 +1,9 @@
 // Concur's bodies are XML or JSON, whichever it chose: the first character tells which.
-const { isObject, looksLikeXml, parseXmlOrJson } = require('../../dist/nodes/shared/responseBody');
+const {
+	isObject,
+	looksLikeXml,
+	parseXmlOrJson,
+} = require('../../../dist/nodes/shared/responseBody');
 
 test.each([
 	['<?xml version="1.0"?><Error><Message>m</Message></Error>', true],

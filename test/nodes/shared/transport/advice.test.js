@@ -5,7 +5,7 @@ const {
 	adviceForStatus,
 	adviceForNetworkFailure,
 	throttledTooLong,
-} = require('../../dist/nodes/shared/transport/advice');
+} = require('../../../../dist/nodes/shared/transport/advice');
 
 const NOT_FOUND = "The operation's own words for a 404.";
 

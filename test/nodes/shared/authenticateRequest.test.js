@@ -1,5 +1,5 @@
 // Where the credential sends a request, with which Authorization, and where never.
-const { authenticateRequest } = require('../../dist/nodes/shared/authenticateRequest');
+const { authenticateRequest } = require('../../../dist/nodes/shared/authenticateRequest');
 
 const credentials = {
 	dataCenter: 'https://us2.api.concursolutions.com',
