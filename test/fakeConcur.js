@@ -2,8 +2,8 @@
 // test needs (a bare JSON object, character references, a gateway's HTML page). The credential
 // uses a pasted access token, so no token endpoint is involved.
 const http = require('node:http');
-const { CredentialStore } = require('../../rig/n8nCore');
-const { SapConcurApi } = require('../../dist/credentials/SapConcurApi.credentials');
+const { CredentialStore } = require('../rig/n8nCore');
+const { SapConcurApi } = require('../dist/credentials/SapConcurApi.credentials');
 
 /** Starts the server; `answer(request, count)` returns `{ status, body, headers }` per request. */
 async function startFakeConcur(answer) {

@@ -1,6 +1,6 @@
 // Concur Notify → Send through real n8n-core: the parameters, input rows and run the send tests share.
-const { runNode } = require('../../rig/n8nCore');
-const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
+const { runNode } = require('../rig/n8nCore');
+const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 
 const sendParameters = (overrides = {}) => ({
 	resource: 'message',

@@ -1,7 +1,7 @@
 // The trigger tests' stand-in for an n8n installation that polls the Concur Trigger.
-const { runPoll } = require('../../rig/n8nCore');
-const { ConcurTrigger } = require('../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
-const { credentialFor } = require('../../rig/concurCredential');
+const { runPoll } = require('../rig/n8nCore');
+const { ConcurTrigger } = require('../dist/nodes/ConcurTrigger/ConcurTrigger.node');
+const { credentialFor } = require('../rig/concurCredential');
 
 /** One n8n installation: the saved workflow state, the running process's memory, one credential. */
 function installation(sim, parameters = {}, credentialFields = {}) {

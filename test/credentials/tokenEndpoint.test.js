@@ -1,7 +1,7 @@
 // The token endpoint under load, and a dead credential in a big batch, through real n8n-core.
 const { useSimulatedConcur } = require('../simulatedConcur');
 const { credentialFor } = require('../../rig/concurCredential');
-const { rows, send } = require('../nodes/sending');
+const { rows, send } = require('../sending');
 
 const ctx = useSimulatedConcur({ failedNotifications: 0 });
 // A grant Concur refuses for good is re-read for up to 5 s, for a newer one another process saves.

@@ -6,7 +6,7 @@ const path = require('node:path');
 const { runNode } = require('../../rig/n8nCore');
 const { useSimulatedConcur } = require('../simulatedConcur');
 const { credentialFor } = require('../../rig/concurCredential');
-const { sendParameters, rows } = require('../nodes/sending');
+const { sendParameters, rows } = require('../sending');
 
 const ctx = useSimulatedConcur();
 jest.setTimeout(60_000);

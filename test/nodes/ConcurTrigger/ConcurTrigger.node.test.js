@@ -1,5 +1,5 @@
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { installation } = require('./triggerInstallation');
+const { useSimulatedConcur } = require('../../simulatedConcur');
+const { installation } = require('../../triggerInstallation');
 
 const ctx = useSimulatedConcur({ failedNotifications: 3 });
 

@@ -1,9 +1,9 @@
 // The trigger on queue shapes the simulator does not produce, and Fetch Test Event on an empty queue.
-const { runPoll } = require('../../rig/n8nCore');
-const { ConcurTrigger } = require('../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
-const { startFakeConcur, JSON_HEADERS } = require('./fakeConcur');
+const { runPoll } = require('../../../rig/n8nCore');
+const { ConcurTrigger } = require('../../../dist/nodes/ConcurTrigger/ConcurTrigger.node');
+const { useSimulatedConcur } = require('../../simulatedConcur');
+const { credentialFor } = require('../../../rig/concurCredential');
+const { startFakeConcur, JSON_HEADERS } = require('../../fakeConcur');
 
 const ctx = useSimulatedConcur({ failedNotifications: 0 });
 

@@ -1,5 +1,5 @@
 // The trigger's poll planning alone, with a fake clock: what is emitted, re-emitted or retried.
-const { planPoll } = require('../../dist/nodes/ConcurTrigger/pollPlan');
+const { planPoll } = require('../../../dist/nodes/ConcurTrigger/pollPlan');
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

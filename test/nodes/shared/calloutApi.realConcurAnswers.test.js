@@ -1,10 +1,10 @@
 // What a real Concur sends, through real n8n-core against the simulator: one notification listed
 // twice, DataContract JSON, an entry without a URI, and ids URL-encoded in URIs or pasted so.
-const { runNode } = require('../../rig/n8nCore');
-const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
-const { installation } = require('./triggerInstallation');
+const { runNode } = require('../../../rig/n8nCore');
+const { ConcurNotify } = require('../../../dist/nodes/ConcurNotify/ConcurNotify.node');
+const { useSimulatedConcur } = require('../../simulatedConcur');
+const { credentialFor } = require('../../../rig/concurCredential');
+const { installation } = require('../../triggerInstallation');
 
 const ctx = useSimulatedConcur({ failedNotifications: 3 });
 

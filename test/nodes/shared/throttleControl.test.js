@@ -4,7 +4,7 @@ const {
 	ThrottleControl,
 	AUTO_START_PARALLEL,
 	MIN_THROTTLE_WAIT_MS,
-} = require('../../dist/nodes/shared/throttleControl');
+} = require('../../../dist/nodes/shared/throttleControl');
 
 const noJitter = () => 0;
 const auto = (firstRequestAlone = false) =>

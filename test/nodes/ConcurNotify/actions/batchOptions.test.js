@@ -1,10 +1,10 @@
 // The Options collection's defaults are the ones the transport uses when an option is not set:
 // n8n's lint wants literals in node parameters, so this holds the two together.
-const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
+const { ConcurNotify } = require('../../../../dist/nodes/ConcurNotify/ConcurNotify.node');
 const {
 	DEFAULT_THROTTLE_RETRY_SECONDS,
-} = require('../../dist/nodes/ConcurNotify/actions/batchOptions');
-const { DEFAULT_RETRY } = require('../../dist/nodes/shared/retryPolicy');
+} = require('../../../../dist/nodes/ConcurNotify/actions/batchOptions');
+const { DEFAULT_RETRY } = require('../../../../dist/nodes/shared/retryPolicy');
 
 const collections = new ConcurNotify().description.properties.filter((p) => p.name === 'options');
 

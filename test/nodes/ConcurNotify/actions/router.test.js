@@ -1,10 +1,10 @@
 // Concur Notify's router through real n8n-core: an operation its resource does not have (a workflow
 // saved by a later version, or edited by hand) fails with a clear error, before any request. (An
 // unknown resource shows no Operation parameter at all: n8n itself refuses to read one.)
-const { runNode } = require('../../rig/n8nCore');
-const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
+const { runNode } = require('../../../../rig/n8nCore');
+const { ConcurNotify } = require('../../../../dist/nodes/ConcurNotify/ConcurNotify.node');
+const { useSimulatedConcur } = require('../../../simulatedConcur');
+const { credentialFor } = require('../../../../rig/concurCredential');
 
 const ctx = useSimulatedConcur();
 

@@ -1,8 +1,8 @@
-const { runNode } = require('../../rig/n8nCore');
-const { ConcurNotify } = require('../../dist/nodes/ConcurNotify/ConcurNotify.node');
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
-const { startFakeConcur, JSON_HEADERS, XML_HEADERS } = require('./fakeConcur');
+const { runNode } = require('../../../../../rig/n8nCore');
+const { ConcurNotify } = require('../../../../../dist/nodes/ConcurNotify/ConcurNotify.node');
+const { useSimulatedConcur } = require('../../../../simulatedConcur');
+const { credentialFor } = require('../../../../../rig/concurCredential');
+const { startFakeConcur, JSON_HEADERS, XML_HEADERS } = require('../../../../fakeConcur');
 
 const ctx = useSimulatedConcur({ failedNotifications: 0 });
 

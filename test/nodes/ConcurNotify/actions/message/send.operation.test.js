@@ -1,7 +1,7 @@
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
-const { secretsOf, expectNoSecrets } = require('../secrets');
-const { sendParameters, rows, send } = require('./sending');
+const { useSimulatedConcur } = require('../../../../simulatedConcur');
+const { credentialFor } = require('../../../../../rig/concurCredential');
+const { secretsOf, expectNoSecrets } = require('../../../../secrets');
+const { sendParameters, rows, send } = require('../../../../sending');
 
 const ctx = useSimulatedConcur();
 

@@ -1,7 +1,7 @@
 // Concur Notify against a throttling Concur (the simulator's token bucket), through real n8n-core.
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
-const { sendParameters, rows, send } = require('./sending');
+const { useSimulatedConcur } = require('../../../../simulatedConcur');
+const { credentialFor } = require('../../../../../rig/concurCredential');
+const { sendParameters, rows, send } = require('../../../../sending');
 
 const ctx = useSimulatedConcur();
 jest.setTimeout(60_000);
