@@ -1,16 +1,7 @@
 // Concur Notify → Send through real n8n-core: the parameters, input rows and run the send tests share.
 const { runNode } = require('../rig/n8nCore');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
-
-const sendParameters = (overrides = {}) => ({
-	resource: 'message',
-	operation: 'send',
-	userId: '={{ $json.userId }}',
-	sessionId: '={{ $json.sessionId }}',
-	templateId: 'visa-required',
-	contextUrl: '={{ $json.url }}',
-	...overrides,
-});
+const { sendParameters } = require('../rig/sendParameters');
 
 const rows = (count, sim, extra = () => ({})) =>
 	Array.from({ length: count }, (_, i) => ({
