@@ -35,9 +35,6 @@ import {
 	type RequestContext,
 } from './requestErrors';
 
-/** Until the Event Trigger imports the name from its home. */
-export { CREDENTIAL_NAME };
-
 export interface ConcurResponse {
 	statusCode: number;
 	body: unknown;
