@@ -3,16 +3,16 @@ const {
 	eventTypesFor,
 	sameTopic,
 	wanted,
-} = require('../../dist/nodes/ConcurEventTrigger/topics');
-const { subscriptionId } = require('../../dist/nodes/ConcurEventTrigger/subscriptionId');
+} = require('../../../dist/nodes/ConcurEventTrigger/topics');
+const { subscriptionId } = require('../../../dist/nodes/ConcurEventTrigger/subscriptionId');
 const {
 	firstSighting,
 	forget,
 	MAX_SEEN_IDS,
 	SEEN_WINDOW_MS,
-} = require('../../dist/nodes/ConcurEventTrigger/seenEvents');
-const { asEvent, eventItem } = require('../../dist/nodes/ConcurEventTrigger/eventItem');
-const { PRESETS } = require('../../simulator/ess/events');
+} = require('../../../dist/nodes/ConcurEventTrigger/seenEvents');
+const { asEvent, eventItem } = require('../../../dist/nodes/ConcurEventTrigger/eventItem');
+const { PRESETS } = require('../../../simulator/ess/events');
 
 describe('filters', () => {
 	test('the ESS filter names the chosen event types, statusChanged for a moment, all when none', () => {

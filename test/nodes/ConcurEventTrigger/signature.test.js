@@ -3,8 +3,8 @@ const {
 	CONCUR_PUBLIC_KEYS,
 	checkSignature,
 	pemBlocks,
-} = require('../../dist/nodes/ConcurEventTrigger/signature');
-const { sign, createSigningKeys } = require('../../simulator/ess/signature');
+} = require('../../../dist/nodes/ConcurEventTrigger/signature');
+const { sign, createSigningKeys } = require('../../../simulator/ess/signature');
 
 const body = Buffer.from(JSON.stringify({ id: 'e1', topic: 'public.test', eventType: 'test' }));
 const simulator = createSigningKeys();

@@ -1,15 +1,15 @@
 // The Concur Event Trigger through real n8n-core against the simulator: the webhook methods n8n
 // calls on activation, test listening and deactivation, and the receiving function.
-const { useSimulatedConcur } = require('../simulatedConcur');
-const { credentialFor } = require('../../rig/concurCredential');
-const { postWebhook, runWebhookMethod } = require('../../rig/n8nWebhook');
-const { shutdown } = require('../../rig/n8nCore');
-const { accessToken } = require('../simulator/client');
-const { sign } = require('../../simulator/ess/signature');
-const { buildEvent } = require('../../simulator/ess/events');
+const { useSimulatedConcur } = require('../../simulatedConcur');
+const { credentialFor } = require('../../../rig/concurCredential');
+const { postWebhook, runWebhookMethod } = require('../../../rig/n8nWebhook');
+const { shutdown } = require('../../../rig/n8nCore');
+const { accessToken } = require('../../simulator/client');
+const { sign } = require('../../../simulator/ess/signature');
+const { buildEvent } = require('../../../simulator/ess/events');
 const {
 	ConcurEventTrigger,
-} = require('../../dist/nodes/ConcurEventTrigger/ConcurEventTrigger.node');
+} = require('../../../dist/nodes/ConcurEventTrigger/ConcurEventTrigger.node');
 
 const ctx = useSimulatedConcur({ failedNotifications: 0 });
 afterAll(shutdown);
