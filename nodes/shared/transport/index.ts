@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import type {
+	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
@@ -50,6 +51,36 @@ const header = (headers: IDataObject | undefined, name: string) => {
 	return entry ? String(entry[1]) : '';
 };
 
+/** The request as sent: with its correlation id, every status returned as an answer. */
+function requestOptions(
+	options: IHttpRequestOptions,
+	correlationId: string,
+	timeoutMs: number,
+): IHttpRequestOptions {
+	return {
+		...options,
+		headers: { ...options.headers, 'concur-correlationid': correlationId },
+		returnFullResponse: true,
+		// Statuses come back as responses: the retry and refresh decisions are the client's, and
+		// this works the same on n8n 1.x, where any truthy value disables n8n's own 401 refresh.
+		ignoreHttpStatusErrors: true,
+		timeout: timeoutMs,
+	};
+}
+
+const errorAnswer = (response: IN8nHttpFullResponse, correlationId: string): ErrorAnswer => ({
+	status: response.statusCode,
+	body: response.body,
+	correlationId,
+	retryAfterMs: retryAfterMs((response.headers as IDataObject)['retry-after'], Date.now()),
+});
+
+/** Whether a failure with this verdict is tried again (while attempts are left). */
+const isRetried = (verdict: Verdict, retry: RetryOptions) =>
+	verdict === 'throttled' ||
+	verdict === 'retry' ||
+	(verdict === 'ambiguous' && retry.retryAmbiguous);
+
 /**
  * Every Concur call of the nodes goes through here: the token only to Concur's hosts, one refresh
  * and resend when Concur refuses the token (401 or 403), retries that never repeat a request Concur
@@ -93,15 +124,7 @@ export class ConcurClient {
 		context: RequestContext,
 	): Promise<ConcurResponse> {
 		const correlationId = randomUUID();
-		const request: IHttpRequestOptions = {
-			...options,
-			headers: { ...options.headers, 'concur-correlationid': correlationId },
-			returnFullResponse: true,
-			// Statuses come back as responses: the retry and refresh decisions below are ours, and
-			// this works the same on n8n 1.x, where any truthy value disables n8n's own 401 refresh.
-			ignoreHttpStatusErrors: true,
-			timeout: retry.timeoutMs,
-		};
+		const request = requestOptions(options, correlationId, retry.timeoutMs);
 		const firstTryAt = Date.now();
 		const renewal = new TokenRenewal(this.ctx);
 		for (let attempt = 1; ; attempt++) {
@@ -125,12 +148,7 @@ export class ConcurClient {
 			let failure: NodeApiError;
 			const credentialOptions = await renewal.credentialForAttempt();
 			try {
-				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-					this.ctx,
-					CREDENTIAL_NAME,
-					request,
-					credentialOptions,
-				)) as IN8nHttpFullResponse;
+				const response = await this.send(request, credentialOptions);
 				const status = response.statusCode;
 				const headers = response.headers as IDataObject;
 				const responseCorrelationId = header(headers, 'concur-correlationid') || correlationId;
@@ -151,12 +169,7 @@ export class ConcurClient {
 					attempt--;
 					continue;
 				}
-				const answer: ErrorAnswer = {
-					status,
-					body: response.body,
-					correlationId: responseCorrelationId,
-					retryAfterMs: retryAfterMs(headers['retry-after'], Date.now()),
-				};
+				const answer = errorAnswer(response, responseCorrelationId);
 				verdict = verdictForStatus(
 					status,
 					answer.retryAfterMs !== undefined || isRateLimitBody(answer.body),
@@ -188,13 +201,21 @@ export class ConcurClient {
 					{ correlationId, attempts: attempt, context },
 				);
 			}
-			const retryable =
-				verdict === 'throttled' ||
-				verdict === 'retry' ||
-				(verdict === 'ambiguous' && retry.retryAmbiguous);
-			if (!retryable || attempt >= retry.maxAttempts) throw failure;
+			if (!isRetried(verdict, retry) || attempt >= retry.maxAttempts) throw failure;
 			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));
 		}
+	}
+
+	private async send(
+		request: IHttpRequestOptions,
+		credential: IAdditionalCredentialOptions,
+	): Promise<IN8nHttpFullResponse> {
+		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_NAME,
+			request,
+			credential,
+		)) as IN8nHttpFullResponse;
 	}
 
 	/** A 2xx answer whose body could not be read. */
