@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../shared/transport';
+import { CREDENTIAL_NAME } from '../shared/credentialName';
 import { asEvent, eventItem } from './eventItem';
 import { fetchObject } from './fetchObject';
 import { firstSighting, forget, settle, type SeenState } from './seenEvents';
