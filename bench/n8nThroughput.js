@@ -8,6 +8,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { deliveryOutcome } = require('./deliveries');
 const { createInstance, runtime } = require('../rig/n8nInstance');
+const { sendParameters } = require('../rig/sendParameters');
 
 const MESSAGES = 1000;
 const LATENCY_MS = 50;
@@ -96,15 +97,7 @@ function workflow(id, name, sender, credentials, messages = MESSAGES) {
 const concurNotify = {
 	type: 'n8n-nodes-sap-concur.concurNotify',
 	typeVersion: 1,
-	parameters: {
-		resource: 'message',
-		operation: 'send',
-		userId: '={{ $json.userId }}',
-		sessionId: '={{ $json.sessionId }}',
-		templateId: 'bench',
-		contextUrl: '={{ $json.url }}',
-		options: {},
-	},
+	parameters: sendParameters({ templateId: 'bench', options: {} }),
 	credentials: { sapConcurApi: { id: 'concurSimulator', name: 'SAP Concur (simulator)' } },
 };
 

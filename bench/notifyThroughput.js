@@ -6,6 +6,7 @@ const { deliveryOutcome } = require('./deliveries');
 const { runNode } = require('../rig/n8nCore');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { credentialFor } = require('../rig/concurCredential');
+const { sendParameters } = require('../rig/sendParameters');
 
 const MESSAGES = 1000;
 const LATENCY_MS = 50;
@@ -20,15 +21,10 @@ async function sendAll(sim, { parallel, seed }) {
 			url: `https://www.example.com/trips/${i}`,
 		},
 	}));
-	const parameters = {
-		resource: 'message',
-		operation: 'send',
-		userId: '={{ $json.userId }}',
-		sessionId: '={{ $json.sessionId }}',
+	const parameters = sendParameters({
 		templateId: 'bench',
-		contextUrl: '={{ $json.url }}',
 		...(parallel === undefined ? {} : { options: { requestsInParallel: parallel } }),
-	};
+	});
 	const started = process.hrtime.bigint();
 	// At its defaults the node stops at the first item that fails: the simulator counts what was lost.
 	const { error } = await runNode({

@@ -7,6 +7,7 @@ const { deliveryOutcome } = require('./deliveries');
 const { runNode } = require('../rig/n8nCore');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { credentialFor } = require('../rig/concurCredential');
+const { sendParameters } = require('../rig/sendParameters');
 
 const LATENCY_MS = 50;
 const SECONDS_OF_SENDING = 15;
@@ -98,14 +99,7 @@ async function runCell(sim, cell, seed) {
 	const started = process.hrtime.bigint();
 	const { error } = await runNode({
 		nodeClass: ConcurNotify,
-		parameters: {
-			resource: 'message',
-			operation: 'send',
-			userId: '={{ $json.userId }}',
-			sessionId: '={{ $json.sessionId }}',
-			templateId: 'bench',
-			contextUrl: '={{ $json.url }}',
-		},
+		parameters: sendParameters({ templateId: 'bench' }),
 		items,
 		credentials: credentialFor(sim),
 		nodeName: 'Concur Notify',

@@ -8,6 +8,7 @@ const { startSimulatorProcess } = require('../rig/simulatorProcess');
 const { runNode } = require('../rig/n8nCore');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { credentialFor } = require('../rig/concurCredential');
+const { sendParameters } = require('../rig/sendParameters');
 
 const { values: args } = parseArgs({
 	options: { items: { type: 'string', default: '1000' }, runs: { type: 'string', default: '5' } },
@@ -66,14 +67,7 @@ async function measure(sim, seed) {
 		// The parameters of bench/n8nThroughput.js: three expressions, one fixed template.
 		const { error } = await runNode({
 			nodeClass: ConcurNotify,
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				userId: '={{ $json.userId }}',
-				sessionId: '={{ $json.sessionId }}',
-				templateId: 'bench',
-				contextUrl: '={{ $json.url }}',
-			},
+			parameters: sendParameters({ templateId: 'bench' }),
 			items,
 			credentials: credentialFor(sim),
 			nodeName: 'Concur Notify',

@@ -5,7 +5,7 @@ const {
 	parseCalloutNotifications,
 	oldestFirst,
 } = require('../dist/nodes/shared/calloutNotifications');
-const { planPoll } = require('../dist/nodes/ConcurTrigger/emittedState');
+const { planPoll } = require('../dist/nodes/ConcurTrigger/pollPlan');
 
 const ENTRIES = 10_000;
 const ROUNDS = 7;

@@ -6,66 +6,23 @@ const { promisify } = require('node:util');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { root, node24, withNode24, cacheFolder, ensureInstalled } = require('./cacheInstall');
 
-const root = path.join(__dirname, '..');
 /** The newest n8n this project's CI machine can install: 2.41.3's dependencies are not all published on its registry. */
 const N8N_VERSION = process.env.CONCUR_N8N_VERSION || '2.41.1';
-const cacheDir = path.join(
-	process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
-	'n8n-nodes-sap-concur',
-	`n8n-${N8N_VERSION}`,
-);
+const cacheDir = cacheFolder(`n8n-${N8N_VERSION}`);
 const n8nBin = path.join(cacheDir, 'node_modules/n8n/bin/n8n');
 
-/** Node 24 from the `node` devDependency; its headers build n8n's native modules. */
-const nodeBinDir = path.join(root, 'node_modules/node/bin');
-const nodeHeaders = path.join(
-	root,
-	`node_modules/node/node_modules/node-${process.platform}-${process.arch}`,
-);
-const node24 = path.join(nodeBinDir, 'node');
-
-const log = (message) => process.stderr.write(`[n8n] ${message}\n`);
-
-function run(command, args, options = {}) {
-	execFileSync(command, args, {
-		stdio: ['ignore', 'inherit', 'inherit'],
-		...options,
-		env: {
-			...process.env,
-			PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
-			npm_config_nodedir: nodeHeaders,
-			...options.env,
-		},
-	});
-}
-
-/** Installs n8n into the cache unless a finished install is there. */
+/** Installs n8n into the cache unless a finished install is there; its two native modules built for Node 24. */
 function ensureN8n() {
-	const ready = path.join(cacheDir, '.ready');
-	if (fs.existsSync(ready)) return;
-	log(`installing n8n ${N8N_VERSION} into ${cacheDir} (once; about 5 minutes)`);
-	fs.mkdirSync(cacheDir, { recursive: true });
-	fs.writeFileSync(
-		path.join(cacheDir, 'package.json'),
-		JSON.stringify(
-			{
-				name: 'concur-n8n-runtime',
-				private: true,
-				dependencies: { n8n: N8N_VERSION },
-				overrides: { xlsx: '0.18.5' },
-			},
-			null,
-			2,
-		),
-	);
-	// --ignore-scripts: a Kafka module's native build fetches sources from the internet. The two
-	// native modules n8n needs are then built against Node 24's headers.
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-		cwd: cacheDir,
+	ensureInstalled({
+		folder: cacheDir,
+		bin: n8nBin,
+		label: 'n8n',
+		dependencies: { n8n: N8N_VERSION },
+		overrides: { xlsx: '0.18.5' },
+		rebuild: ['sqlite3', 'isolated-vm'],
 	});
-	run('npm', ['rebuild', 'sqlite3', 'isolated-vm', '--loglevel=error'], { cwd: cacheDir });
-	fs.writeFileSync(ready, new Date().toISOString());
 }
 
 /** `npm pack`, unpacked where n8n keeps community packages: node types `n8n-nodes-sap-concur.*`. */
@@ -101,9 +58,7 @@ function installPack(userFolder) {
 }
 
 function n8nEnv(userFolder, port, extra = {}) {
-	return {
-		...process.env,
-		PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
+	return withNode24({
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'concur-local-development-key',
 		N8N_PORT: String(port),
@@ -122,7 +77,7 @@ function n8nEnv(userFolder, port, extra = {}) {
 		// Under jest NODE_ENV is 'test', which silences n8n's logger and with it `execute --rawOutput`.
 		NODE_ENV: 'production',
 		...extra,
-	};
+	});
 }
 
 /** Runs an n8n CLI command to completion; resolves with what it printed, `{ stdout, stderr }`. */

@@ -3,6 +3,7 @@
 // hands it over (the parsed body, the raw body, lowercase headers) and a response that records
 // what the node answered itself. `workflowState.staticData` is what n8n keeps in its database: for a
 // production webhook n8n saves the workflow's static data when it answers (live-webhooks.js).
+const { EventEmitter } = require('node:events');
 const { HookContext, WebhookContext } = require('n8n-core');
 const { Workflow, deepCopy } = require('n8n-workflow');
 
@@ -66,10 +67,13 @@ async function runWebhookMethod({
 	}
 }
 
-/** A response as express gives it to n8n, recording what the node answered. */
+/**
+ * A response as express gives it to n8n, recording what the node answered; 'finish' when the
+ * answer is written, as n8n 2.x writes its own 200 only after it stored the run.
+ */
 function recordingResponse() {
-	return {
-		statusCode: undefined,
+	return Object.assign(new EventEmitter(), {
+		statusCode: 200,
 		body: undefined,
 		status(code) {
 			this.statusCode = code;
@@ -77,9 +81,10 @@ function recordingResponse() {
 		},
 		json(value) {
 			this.body = value;
+			this.emit('finish');
 			return this;
 		},
-	};
+	});
 }
 
 /**
@@ -124,6 +129,7 @@ async function postWebhook({
 		webhookDescription: { name: 'default' },
 	});
 	const result = await nodeClass.prototype.webhook.call(context);
+	if (!result.noWebhookResponse) res.emit('finish');
 	if (mode !== 'manual')
 		workflowState.staticData = deepCopy(workflow.staticData[`node:${node.name}`]);
 	const items = result.workflowData?.[0]?.map((item) => item.json);

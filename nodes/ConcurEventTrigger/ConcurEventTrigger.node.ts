@@ -8,10 +8,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../shared/transport';
+import { CREDENTIAL_NAME } from '../shared/credentialName';
 import { asEvent, eventItem } from './eventItem';
 import { fetchObject } from './fetchObject';
-import { firstSighting, forget, type SeenState } from './seenEvents';
+import { firstSighting, forget, settle, type SeenState } from './seenEvents';
 import { CONCUR_PUBLIC_KEYS, checkSignature, pemBlocks } from './signature';
 import {
 	createSubscription,
@@ -216,6 +216,10 @@ export class ConcurEventTrigger implements INodeType {
 		const state = this.getWorkflowStaticData('node') as SeenState;
 		const key = `${this.getWorkflow().id}:${this.getNode().id}`;
 		if (!manual && !firstSighting(state, key, event.id, Date.now())) return noRun('duplicate');
+		if (!manual) {
+			const response = this.getResponseObject();
+			response.once('finish', () => settle(key, event.id, response.statusCode < 300));
+		}
 		const item = eventItem(event);
 		const { fetchObject: fetch } = this.getNodeParameter('options', {}) as {
 			fetchObject?: boolean;

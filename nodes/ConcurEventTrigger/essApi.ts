@@ -10,7 +10,7 @@ import { apiOrigin } from '../shared/concurHosts';
 import { describeNetworkFailure, networkCode } from '../shared/retryPolicy';
 import { requestToken, type TokenFields } from '../shared/token/tokenRequest';
 import { requestedToken } from '../shared/token/tokenCache';
-import { CREDENTIAL_NAME } from '../shared/transport';
+import { CREDENTIAL_NAME } from '../shared/credentialName';
 import { ADVICE } from './subscriptionAdvice';
 
 export interface EssAnswer {

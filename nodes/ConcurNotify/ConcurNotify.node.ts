@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME } from '../shared/transport';
+import { CREDENTIAL_NAME } from '../shared/credentialName';
 import * as failedNotification from './actions/failedNotification/FailedNotification.resource';
 import * as message from './actions/message/Message.resource';
 import { router } from './actions/router';

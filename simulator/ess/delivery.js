@@ -40,6 +40,7 @@ async function attempt(state, delivery) {
 		...(first && delivery.missingSignature ? {} : { 'Concur-Signature': signature }),
 	};
 	let answer;
+	let answerBody;
 	const startedAt = Date.now();
 	try {
 		const response = await fetch(delivery.endpoint, {
@@ -48,7 +49,7 @@ async function attempt(state, delivery) {
 			body: delivery.body,
 			signal: AbortSignal.timeout(config.timeoutMs),
 		});
-		await response.arrayBuffer();
+		answerBody = (await response.text()).slice(0, 200);
 		answer = response.status;
 	} catch {
 		answer = 'io';
@@ -58,6 +59,8 @@ async function attempt(state, delivery) {
 		subscriptionId: delivery.subscriptionId,
 		attempt: delivery.attempts,
 		answer,
+		answerBody,
+		at: startedAt,
 		ms: Date.now() - startedAt,
 	});
 	const schedule = config.retryScheduleMs;

@@ -1,7 +1,7 @@
 // The published package has no dependencies: fast-xml-parser must be inside dist and work from there.
 const fs = require('node:fs');
 const path = require('node:path');
-const { xmlExample } = require('../seeds');
+const { xmlExample } = require('../fixtures/seeds');
 
 const dist = path.join(__dirname, '../../dist');
 const vendorFile = path.join(dist, 'nodes/shared/vendor/fastXmlParser.js');

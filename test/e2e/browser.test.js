@@ -75,9 +75,17 @@ test('the trigger\'s "Fetch Test Event" shows one real notification and changes 
 	const queued = n8n.sim.state.listNotifications().map((n) => n.id);
 	await openNode('concurFailedCalloutAlert', 'Concur Trigger');
 	await page.getByTestId('node-execute-button').click();
-	await page.getByText('1 item').waitFor({ timeout: 120_000 });
+	const output = page.getByTestId('output-panel');
+	await output.getByText('1 item').waitFor({ timeout: 120_000 });
 	// The sample is the oldest notification in the queue.
-	await page.getByText(queued[0], { exact: true }).first().waitFor();
+	await output
+		.getByText(queued[0], { exact: true })
+		.first()
+		.waitFor()
+		.catch(async (error) => {
+			await shot('trigger-test-event-failed');
+			throw new Error(`${error.message}\nThe output panel shows: ${await output.innerText()}`);
+		});
 	expect(n8n.sim.state.listNotifications().map((n) => n.id)).toEqual(queued);
 	await shot('trigger-test-event');
 }, 300_000);

@@ -2,7 +2,9 @@
 // subscription lifecycle, redeliveries, bad signatures, filters, restarts, and SIGKILL while events
 // arrive. n8n answers an onReceived webhook only after it stored the execution (2.41:
 // WorkflowRunner.run creates it before webhook-helpers answers), and saves the trigger's static
-// data (the seen ids) in the answer's callback: an event Concur saw answered 200 has its run stored.
+// data (the seen ids) in the answer's callback: an event Concur saw answered 200 has its run stored,
+// and an event whose id is saved has its run stored (seenEvents.ts saves no other request's
+// pending id), so nothing is lost; a kill between the two writes leaves a run whose id is unsaved.
 const { createInstance, runtime } = require('../../rig/n8nInstance');
 const http = require('node:http');
 const { publish: essPublish } = require('../../simulator/ess/delivery');
@@ -18,15 +20,34 @@ let workflowId;
 
 /**
  * What docs/event-trigger.md's nginx configuration does in front of n8n, as far as Concur's retries
- * are concerned: n8n answers 404 to a webhook it has not registered yet while it starts (measured
- * here), which Concur would never retry, so the proxy answers 503 instead; n8n down is a 502.
+ * are concerned. While n8n starts it answers every request 200 "n8n is starting up. Please wait"
+ * (abstract-server.js, until its migrations ran; measured here) and 404 to a webhook it has not
+ * registered yet; Concur would retry neither, so the proxy asks n8n's readiness endpoint first and
+ * answers 503 (nginx: auth_request) while n8n is not ready, and 503 for a 404; n8n down is a 502.
  */
 function startProxy(target) {
-	const counts = { notFound: 0, down: 0 };
-	const server = http.createServer((req, res) => {
+	const counts = { notReady: 0, notFound: 0, down: 0 };
+	const toN8n = (req, res, onAnswer) => {
 		const upstream = http.request(
 			{ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: req.headers },
-			(answer) => {
+			onAnswer,
+		);
+		upstream.on('error', () => {
+			counts.down++;
+			if (!res.headersSent) res.writeHead(502).end();
+		});
+		return upstream;
+	};
+	const server = http.createServer((req, res) => {
+		const readiness = { url: '/healthz/readiness', method: 'GET', headers: {} };
+		toN8n(readiness, res, (ready) => {
+			ready.resume();
+			if (ready.statusCode !== 200) {
+				counts.notReady++;
+				req.resume();
+				return res.writeHead(503).end();
+			}
+			const upstream = toN8n(req, res, (answer) => {
 				if (answer.statusCode === 404) {
 					counts.notFound++;
 					answer.resume();
@@ -34,13 +55,9 @@ function startProxy(target) {
 				}
 				res.writeHead(answer.statusCode, answer.headers);
 				answer.pipe(res);
-			},
-		);
-		upstream.on('error', () => {
-			counts.down++;
-			if (!res.headersSent) res.writeHead(502).end();
-		});
-		req.pipe(upstream);
+			});
+			req.pipe(upstream);
+		}).end();
 	});
 	return new Promise((resolve) =>
 		server.listen(0, '127.0.0.1', () =>
@@ -56,7 +73,7 @@ beforeAll(async () => {
 	// n8n's loopback http URL is accepted here only; the company is connected (as Concur does since
 	// 2026-05 for an app naming one company); retries come quickly so that the test is short.
 	n8n.sim.state.setConfig({
-		ess: { allowHttpEndpoints: true, retryScheduleMs: [500, 2000], timeoutMs: 10_000 },
+		ess: { allowHttpEndpoints: true, retryScheduleMs: [500, 2000] },
 	});
 	n8n.sim.state.ess.companyConnected = true;
 }, 600_000);
@@ -126,7 +143,7 @@ const runEventIds = async () => (await runs()).map((run) => run.id);
 
 const counts = (ids) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0) + 1), new Map());
 
-test('activate, receive, restart, crash, deactivate: each event runs exactly once', async () => {
+test('activate, receive, restart, crash, deactivate: every event runs, twice only if the kill cut its delivery', async () => {
 	const { sim } = n8n;
 	await startServer();
 	workflowId = (
@@ -198,6 +215,7 @@ test('activate, receive, restart, crash, deactivate: each event runs exactly onc
 		new Set(arriving.map((e) => e.id)).size &&
 		attempts.filter((a) => a.answer === 200 && arriving.some((e) => e.id === a.eventId)).length;
 	await waitFor(() => answered() >= 5, 120_000, 'events answered');
+	const killedAt = Date.now();
 	server.child.kill('SIGKILL');
 	await new Promise((resolve) => server.child.once('exit', resolve));
 	const atKill = arriving.length;
@@ -207,13 +225,28 @@ test('activate, receive, restart, crash, deactivate: each event runs exactly onc
 	await startServer();
 	await waitFor(settled, 120_000, 'every delivery answered after the restart');
 	progress(
-		`answers: ${JSON.stringify(sim.state.ess.stats().answers)}; n8n's 404 while starting, answered 503: ${proxy.counts.notFound}`,
+		`answers: ${JSON.stringify(sim.state.ess.stats().answers)}; answered 503 while n8n was not ready: ${proxy.counts.notReady}, for n8n's 404: ${proxy.counts.notFound}`,
 	);
 	const expected = [twice.id, badlySigned.id, ...arriving.map((e) => e.id)];
-	await waitFor(
-		async () => new Set(await runEventIds()).size >= expected.length,
-		60_000,
-		'a run for every event',
+	const withoutRun = async () => {
+		const ran = new Set(await runEventIds());
+		return expected.filter((id) => !ran.has(id));
+	};
+	await waitFor(async () => !(await withoutRun()).length, 60_000, 'a run for every event').catch(
+		async (error) => {
+			// What Concur saw of each event that has no run, for the diagnosis.
+			const missing = (await withoutRun()).map((id) => ({
+				id,
+				published: arriving.findIndex((e) => e.id === id),
+				attempts: attempts.filter((a) => a.eventId === id),
+			}));
+			const all = await runs();
+			const statuses = counts(all.map((r) => r.status));
+			const unreadable = all.filter((r) => r.id.startsWith('(no item'));
+			throw new Error(
+				`${error.message}: killed at ${killedAt}, ${JSON.stringify(missing)}; executions by status ${JSON.stringify([...statuses])}, unreadable ${JSON.stringify(unreadable)}`,
+			);
+		},
 	);
 	const all = await runs();
 	const succeeded = counts(all.filter((r) => r.status === 'success').map((r) => r.id));
@@ -221,15 +254,23 @@ test('activate, receive, restart, crash, deactivate: each event runs exactly onc
 	const startedRuns = counts(all.map((r) => r.id));
 	const crashedOnly = expected.filter((id) => !succeeded.has(id));
 	const crashedThenRetried = crashed.filter((r) => succeeded.has(r.id)).length;
+	// Deliveries the kill cut off: under way when n8n died, so Concur saw no answer and retried.
+	const cutByKill = new Set(
+		attempts.filter((a) => a.at < killedAt && a.answer !== 200).map((a) => a.eventId),
+	);
+	const ranTwice = [...succeeded].filter(([, n]) => n > 1).map(([id]) => id);
 	progress(
 		`${arriving.length} events around the kill, ${expected.length} in all: ${succeeded.size} ran to the end, ` +
-			`${[...succeeded.values()].filter((n) => n > 1).length} of them twice; ${crashed.length} executions n8n marked crashed: ` +
+			`${ranTwice.length} of them twice (their delivery cut by the kill after n8n stored the run); ` +
+			`${crashed.length} executions n8n marked crashed: ` +
 			`${crashedOnly.length} answered 200, killed while running (n8n lists them crashed, to retry by hand), ` +
 			`${crashedThenRetried} killed before the answer and run again by Concur's retry`,
 	);
-	// Every event started a run; none ran to the end twice.
+	// Every event started a run. An event runs to the end twice only in n8n's window between storing
+	// its run and saving the seen ids just before the answer (webhook-helpers, live-webhooks): the
+	// kill cut that delivery, and Concur's retry found no id saved. An event answered 200 runs once.
 	expect(expected.filter((id) => !startedRuns.has(id))).toEqual([]);
-	expect([...succeeded].filter(([, n]) => n > 1)).toEqual([]);
+	expect(ranTwice.filter((id) => !cutByKill.has(id))).toEqual([]);
 	expect(all.filter((r) => r.id.startsWith('(no item'))).toEqual([]);
 
 	await api.call('POST', `/workflows/${workflowId}/deactivate`);

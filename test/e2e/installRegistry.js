@@ -14,56 +14,31 @@ const fs = require('node:fs');
 const http = require('node:http');
 const https = require('node:https');
 const net = require('node:net');
-const os = require('node:os');
 const path = require('node:path');
-const runtime = require('../../rig/n8nRuntime');
+const {
+	root,
+	node24,
+	withNode24,
+	cacheFolder,
+	ensureInstalled,
+} = require('../../rig/cacheInstall');
 
 const VERDACCIO_VERSION = '6.10.4';
 const REGISTRY_HOST = 'registry.npmjs.org';
-const cacheDir = path.join(
-	process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'),
-	'n8n-nodes-sap-concur',
-	`verdaccio-${VERDACCIO_VERSION}`,
-);
+const cacheDir = cacheFolder(`verdaccio-${VERDACCIO_VERSION}`);
 const verdaccioBin = path.join(cacheDir, 'node_modules/verdaccio/bin/verdaccio');
-const nodeBinDir = path.dirname(runtime.node24);
-const withNode24 = (extra = {}) => ({
-	...process.env,
-	PATH: `${nodeBinDir}${path.delimiter}${process.env.PATH}`,
-	...extra,
-});
 
 /** Installs Verdaccio into the cache from npm unless a finished install is there (as n8n is). */
 function ensureVerdaccio() {
-	const ready = path.join(cacheDir, '.ready');
-	if (fs.existsSync(ready) && fs.existsSync(verdaccioBin)) return;
-	process.stderr.write(`[verdaccio] installing ${VERDACCIO_VERSION} into ${cacheDir} (once)\n`);
-	fs.mkdirSync(cacheDir, { recursive: true });
-	fs.writeFileSync(
-		path.join(cacheDir, 'package.json'),
-		JSON.stringify(
-			{
-				name: 'concur-verdaccio-runtime',
-				private: true,
-				dependencies: { verdaccio: VERDACCIO_VERSION },
-				// A dependency asks for node-fetch's `cjs` dist-tag, which registry mirrors do not always
-				// carry; on npmjs it names 2.7.0.
-				overrides: { 'node-fetch@cjs': '2.7.0' },
-			},
-			null,
-			2,
-		),
-	);
-	execFileSync(
-		'npm',
-		['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-		{
-			cwd: cacheDir,
-			env: withNode24(),
-			stdio: ['ignore', 'inherit', 'inherit'],
-		},
-	);
-	fs.writeFileSync(ready, new Date().toISOString());
+	ensureInstalled({
+		folder: cacheDir,
+		bin: verdaccioBin,
+		label: 'verdaccio',
+		dependencies: { verdaccio: VERDACCIO_VERSION },
+		// A dependency asks for node-fetch's `cjs` dist-tag, which registry mirrors do not always
+		// carry; on npmjs it names 2.7.0.
+		overrides: { 'node-fetch@cjs': '2.7.0' },
+	});
 }
 
 /** A CA and a certificate for registry.npmjs.org signed by it; returns the key, cert and CA file. */
@@ -177,7 +152,7 @@ async function startVerdaccio(dir) {
 		const port = await freePort();
 		const output = [];
 		const child = spawn(
-			runtime.node24,
+			node24,
 			[verdaccioBin, '--config', config, '--listen', `127.0.0.1:${port}`],
 			{ env: withNode24({ VERDACCIO_PUBLIC_URL: `https://${REGISTRY_HOST}` }) },
 		);
@@ -286,7 +261,7 @@ function publish({ url, token }, cwd, npmCache) {
 function packWithVersion(dir, version) {
 	const [{ filename }] = JSON.parse(
 		execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
-			cwd: runtime.root,
+			cwd: root,
 			env: withNode24(),
 			encoding: 'utf8',
 			stdio: ['ignore', 'pipe', 'ignore'],

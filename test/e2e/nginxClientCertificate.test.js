@@ -1,8 +1,9 @@
 // Issue #20: the nginx recipe of docs/event-trigger.md, run as written (the test reads the doc's
 // nginx block; only addresses and file paths are swapped for the test's own) by Debian's nginx on
 // loopback, with a CA and client certificates made here by openssl. Behind it a tiny loopback
-// upstream stands in for n8n: what is tested is what nginx lets through, not n8n (the e2e event
-// test covers n8n behind a proxy that answers as this recipe does).
+// upstream stands in for n8n (its readiness endpoint, its 200 "starting up" and its 404): what is
+// tested is what nginx lets through, not n8n (the e2e event test runs n8n behind a proxy that
+// answers as this recipe does).
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -22,6 +23,7 @@ let nginx;
 let upstream;
 let port;
 const passedThrough = [];
+let n8nReady = true;
 
 const file = (name) => path.join(tmp, name);
 const openssl = (...args) => execFileSync('openssl', args, { cwd: tmp, stdio: 'pipe' });
@@ -107,9 +109,12 @@ beforeAll(async () => {
 		extensions: 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
 	});
 
-	// n8n's stand-in: 404 for a webhook it does not know (as n8n while it starts), else 200.
+	// n8n's stand-in: while starting, 503 on /healthz/readiness and 200 "starting up" to anything
+	// else (n8n 2.41's abstract-server.js); once ready, 404 for a webhook it does not know, else 200.
 	upstream = http.createServer((req, res) => {
+		if (req.url === '/healthz/readiness') return res.writeHead(n8nReady ? 200 : 503).end();
 		passedThrough.push(req.url);
+		if (!n8nReady) return res.writeHead(200).end('n8n is starting up. Please wait');
 		res.writeHead(req.url.includes('not-registered') ? 404 : 200).end('upstream');
 	});
 	await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
@@ -214,6 +219,17 @@ test("Concur's subject from a CA not in ssl_client_certificate is refused", asyn
 
 test("n8n's 404 for a webhook not registered yet becomes 503 (Concur retries it)", async () => {
 	expect((await post('/webhook/not-registered/concur-events', 'concur')).status).toBe(503);
+});
+
+test("while n8n starts (not ready, answering 200 'starting up') the webhook gets 503, not n8n's 200", async () => {
+	n8nReady = false;
+	try {
+		const before = passedThrough.length;
+		expect((await post(WEBHOOK_PATH, 'concur')).status).toBe(503);
+		expect(passedThrough.length).toBe(before);
+	} finally {
+		n8nReady = true;
+	}
 });
 
 test("the editor and n8n's other routes need no client certificate", async () => {

@@ -2,7 +2,7 @@
 // behaviour tests in ../nodes because it runs for many seconds.
 const { useSimulatedConcur } = require('../simulatedConcur');
 const { credentialFor } = require('../../rig/concurCredential');
-const { sendParameters, rows, send } = require('../nodes/sending');
+const { sendParameters, rows, send } = require('../sending');
 
 const ctx = useSimulatedConcur();
 

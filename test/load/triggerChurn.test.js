@@ -1,7 +1,7 @@
 // Load: a thousand notifications through a churning queue with restarts, each emitted once. Kept
 // apart from the behaviour tests in ../nodes because it polls a hundred times.
 const { useSimulatedConcur } = require('../simulatedConcur');
-const { installation } = require('../nodes/triggerInstallation');
+const { installation } = require('../triggerInstallation');
 
 const ctx = useSimulatedConcur({ failedNotifications: 3 });
 

@@ -2,14 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { ConcurClient } from '../../shared/transport';
-import { readBatchOptions } from './batchOptions';
+import { runItemBatch, type BatchPlan } from '../helpers/itemBatch';
+import { readBatchOptions, type BatchOptions } from './batchOptions';
 import * as failedNotification from './failedNotification/FailedNotification.resource';
 import * as message from './message/Message.resource';
 import type { ConcurNotifyType } from './node.type';
 
-/** An operation module: its execute, and whether it offers Requests in Parallel. */
+/** An operation module: what it does with each item, and whether it offers Requests in Parallel. */
 interface Operation {
-	execute: typeof message.send.execute;
+	plan(ctx: IExecuteFunctions, client: ConcurClient, options: BatchOptions): BatchPlan<unknown>;
 	inParallel: boolean;
 }
 
@@ -35,7 +36,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// The one route of "how many in flight": the option, read here, builds the run's scheduler.
 	const options = readBatchOptions(this, chosen.inParallel);
 	const client = await ConcurClient.create(this, options.parallel);
-	return [await chosen.execute.call(this, client, options)];
+	return [await runItemBatch(this, client, chosen.plan(this, client, options))];
 }
 
 /**
@@ -47,5 +48,5 @@ function operationOf<Name extends string>(
 	operation: Name,
 ): Operation | undefined {
 	const candidate = Object.hasOwn(resource, operation) ? resource[operation] : undefined;
-	return typeof candidate?.execute === 'function' ? candidate : undefined;
+	return typeof candidate?.plan === 'function' ? candidate : undefined;
 }

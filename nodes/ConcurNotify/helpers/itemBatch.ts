@@ -5,11 +5,15 @@ import type { ConcurClient } from '../../shared/transport';
 
 type ItemError = NodeApiError | NodeOperationError;
 
+/**
+ * What a batch operation does with each item. Methods, not function properties: TypeScript then
+ * lets the router hold any operation's plan as a `BatchPlan<unknown>`.
+ */
 export interface BatchPlan<Input> {
 	/** Reads and checks one item's fields; throws a NodeOperationError naming what to fix. */
-	prepare: (itemIndex: number) => Input;
+	prepare(itemIndex: number): Input;
 	/** Calls Concur for one item; returns its output (several for a list). */
-	perform: (input: Input, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+	perform(input: Input, itemIndex: number): Promise<IDataObject | IDataObject[]>;
 	/** What happened to the items that completed, for a run that stopped: "3 of 10 items were sent". */
 	completionPhrase: string;
 }

@@ -10,16 +10,18 @@ export const fingerprint = (secret: string) =>
 /** The token requests the credential makes: which secret it presents to Concur. */
 export type Grant = 'requestToken' | 'refreshStored' | 'refreshPasted' | 'clientCredentials';
 
+export interface ChosenGrant {
+	form: Record<string, string>;
+	source: string;
+	grant: Grant;
+}
+
 /**
  * The token request the credential's fields call for: its form, the fingerprint of the pasted token
  * it descends from, and which grant it is. A refresh token the credential was issued is used while
  * it descends from the token pasted now; pasting a new one starts over from that.
  */
-export function grantFor(c: Credentials): {
-	form: Record<string, string>;
-	source: string;
-	grant: Grant;
-} {
+export function grantFor(c: Credentials): ChosenGrant {
 	const client = {
 		client_id: String(c.clientId ?? ''),
 		client_secret: String(c.clientSecret ?? ''),

@@ -94,11 +94,14 @@ async function requestWithFallback(
 	lineage: Lineage,
 ): Promise<TokenFields> {
 	const fallback = lineage.refreshToken;
-	const first = await requestToken(helpers, c, from).catch((error: unknown) => error as Error);
+	const chosen = grantFor(c);
+	const first = await requestToken(helpers, c, from, undefined, chosen).catch(
+		(error: unknown) => error as Error,
+	);
 	const refused = first instanceof ConcurTokenError && first.concurCode === '108';
-	const retry = refused && fallback && fallback !== grantFor(c).form.refresh_token;
+	const retry = refused && fallback && fallback !== chosen.form.refresh_token;
 	const answer = retry
-		? await requestToken(helpers, c, from, fallback).catch((error: unknown) => {
+		? await requestToken(helpers, c, from, fallback, chosen).catch((error: unknown) => {
 				lineage.refreshToken = undefined;
 				return error as Error;
 			})

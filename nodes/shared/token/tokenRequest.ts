@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { parseConcurError } from '../concurErrors';
@@ -11,7 +16,7 @@ import {
 	retryAfterMs,
 	retryDelayMs,
 } from '../retryPolicy';
-import { grantFor } from './grant';
+import { grantFor, type ChosenGrant } from './grant';
 import { explainTokenFailure, explainTokenLoadRefusal } from './tokenAdvice';
 
 type Credentials = ICredentialDataDecryptedObject;
@@ -63,14 +68,18 @@ const TOKEN_ATTEMPTS = DEFAULT_MAX_ATTEMPTS;
 const TOKEN_WAIT_BUDGET_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 const refusedForLoad = (status: number) => status === 429 || status === 503;
 
-/** The token request itself; `refreshToken` replaces the stored one. */
+/**
+ * The token request itself; `refreshToken` replaces the stored one. `chosen` is the grant the
+ * caller already chose from the same credential, so that it is chosen once per token request.
+ */
 export async function requestToken(
 	helpers: IHttpRequestHelper['helpers'],
 	c: Credentials,
 	from: string,
 	refreshToken?: string,
+	chosen: ChosenGrant = grantFor(c),
 ): Promise<{ fields: TokenFields; refreshToken: string }> {
-	const { form: storedForm, source, grant } = grantFor(c);
+	const { form: storedForm, source, grant } = chosen;
 	const form = refreshToken ? { ...storedForm, refresh_token: refreshToken } : storedForm;
 	let origin = toOrigin(String(c.geolocation ?? '')) || configuredOrigin(c);
 	if (!origin)
@@ -79,48 +88,13 @@ export async function requestToken(
 		);
 	let waitedMs = 0;
 	for (let attempt = 1; ; attempt++) {
-		const response = await helpers
-			.httpRequest({
-				method: 'POST',
-				url: `${origin}/oauth2/v0/token`,
-				headers: {
-					'Content-Type': 'application/x-www-form-urlencoded',
-					Accept: 'application/json',
-				},
-				body: new URLSearchParams(form).toString(),
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				disableFollowRedirect: true,
-				timeout: 30_000,
-			})
-			.catch((error: Error) => {
-				throw new ConcurTokenError(
-					`Could not reach SAP Concur at ${origin} to get a token: ${describeNetworkFailure(networkCode(error))}. Check the data centre or Custom Base URL, and the network.`,
-				);
-			});
+		const response = await postTokenForm(helpers, origin, form);
 		const body =
 			typeof response.body === 'string' ? safeJson(response.body) : (response.body as IDataObject);
 		const status = Number(response.statusCode);
 		const correlationId = String(response.headers?.['concur-correlationid'] ?? '');
-		if (status === 200 && typeof body?.access_token === 'string') {
-			const now = Date.now();
-			const valid =
-				grant === 'clientCredentials'
-					? ''
-					: typeof body.refresh_token === 'string'
-						? body.refresh_token
-						: String(form.refresh_token ?? '');
-			const fields: TokenFields = {
-				accessToken: body.access_token,
-				...(valid && valid !== storedForm.refresh_token
-					? { issuedRefreshToken: valid, lineage: source }
-					: {}),
-				geolocation: toOrigin(String(body.geolocation ?? '')) || origin,
-				expiresAt: now + (Number(body.expires_in) || 3600) * 1000,
-				issuedAt: now,
-			};
-			return { fields, refreshToken: valid };
-		}
+		if (status === 200 && typeof body?.access_token === 'string')
+			return issuedToken(body, { form, storedForm, source, grant }, origin);
 		const details = parseConcurError(body ?? response.body);
 		const redirect = toOrigin(String(body?.geolocation ?? ''));
 		// Code 16: the company lives in another data centre, which the answer names. Ask there once.
@@ -165,6 +139,60 @@ export async function requestToken(
 			grantRefused,
 		);
 	}
+}
+
+async function postTokenForm(
+	helpers: IHttpRequestHelper['helpers'],
+	origin: string,
+	form: Record<string, string>,
+): Promise<IN8nHttpFullResponse> {
+	return (await helpers
+		.httpRequest({
+			method: 'POST',
+			url: `${origin}/oauth2/v0/token`,
+			headers: {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			},
+			body: new URLSearchParams(form).toString(),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: 30_000,
+		})
+		.catch((error: Error) => {
+			throw new ConcurTokenError(
+				`Could not reach SAP Concur at ${origin} to get a token: ${describeNetworkFailure(networkCode(error))}. Check the data centre or Custom Base URL, and the network.`,
+			);
+		})) as IN8nHttpFullResponse;
+}
+
+/**
+ * The fields to save from Concur's token answer, and the refresh token Concur left valid: the one
+ * it issued, else the one presented (a client-credentials token has none).
+ */
+function issuedToken(
+	body: IDataObject,
+	request: { form: Record<string, string>; storedForm: Record<string, string> } & ChosenGrant,
+	origin: string,
+): { fields: TokenFields; refreshToken: string } {
+	const now = Date.now();
+	const valid =
+		request.grant === 'clientCredentials'
+			? ''
+			: typeof body.refresh_token === 'string'
+				? body.refresh_token
+				: String(request.form.refresh_token ?? '');
+	const fields: TokenFields = {
+		accessToken: String(body.access_token),
+		...(valid && valid !== request.storedForm.refresh_token
+			? { issuedRefreshToken: valid, lineage: request.source }
+			: {}),
+		geolocation: toOrigin(String(body.geolocation ?? '')) || origin,
+		expiresAt: now + (Number(body.expires_in) || 3600) * 1000,
+		issuedAt: now,
+	};
+	return { fields, refreshToken: valid };
 }
 
 function safeJson(text: string): IDataObject | undefined {

@@ -8,15 +8,13 @@ import type {
 	IN8nHttpFullResponse,
 	IPollFunctions,
 	IWebhookFunctions,
-	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, sleep } from 'n8n-workflow';
 
-import { isRateLimitBody, parseConcurError, withResponseBody } from '../concurErrors';
+import { isRateLimitBody } from '../concurErrors';
 import { isTrustedUrl } from '../concurHosts';
-import { factLine } from '../factLine';
+import { CREDENTIAL_NAME } from '../credentialName';
 import {
-	describeNetworkFailure,
 	networkCode,
 	retryAfterMs,
 	retryDelayMs,
@@ -26,14 +24,17 @@ import {
 	type Verdict,
 } from '../retryPolicy';
 import { MAX_PARALLEL, SendScheduler } from '../sendScheduler';
-import { awaitNewerStoredGrant } from '../token/tokenCache';
-import { ConcurTokenError } from '../token/tokenRequest';
-import { ADVICE, adviceForNetworkFailure, adviceForStatus, throttledTooLong } from './advice';
-
-export const CREDENTIAL_NAME = 'sapConcurApi';
-
-/** How often one request waits for a token another process is saving, before it gives up. */
-const MAX_SIBLING_WAITS = 3;
+import { TokenRenewal } from '../token/tokenRenewal';
+import { adviceForStatus } from './advice';
+import {
+	apiError,
+	networkError,
+	throttleTooLongError,
+	unreadableBodyError,
+	withItem,
+	type ErrorAnswer,
+	type RequestContext,
+} from './requestErrors';
 
 export interface ConcurResponse {
 	statusCode: number;
@@ -43,34 +44,42 @@ export interface ConcurResponse {
 	attempts: number;
 }
 
-/** What to tell the user, per operation, when Concur answers 404. */
-export interface RequestContext {
-	itemIndex?: number;
-	action: string;
-	notFound?: string;
-}
-
 type Context = IExecuteFunctions | IPollFunctions | IWebhookFunctions;
-
-/**
- * How far a request has gone in recovering from a refused token (401 or 403): first, once, the
- * token another process stored meanwhile, if there is one; then one refresh of its own.
- */
-type TokenRecovery = 'none' | 'triedStored' | 'refreshed';
-
-/** An error answer from Concur (or a gateway in front of it), as the final error quotes it. */
-interface ErrorAnswer {
-	status: number;
-	body: unknown;
-	correlationId: string;
-	/** Its Retry-After, when it had a readable one. */
-	retryAfterMs?: number;
-}
 
 const header = (headers: IDataObject | undefined, name: string) => {
 	const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
 	return entry ? String(entry[1]) : '';
 };
+
+/** The request as sent: with its correlation id, every status returned as an answer. */
+function requestOptions(
+	options: IHttpRequestOptions,
+	correlationId: string,
+	timeoutMs: number,
+): IHttpRequestOptions {
+	return {
+		...options,
+		headers: { ...options.headers, 'concur-correlationid': correlationId },
+		returnFullResponse: true,
+		// Statuses come back as responses: the retry and refresh decisions are the client's, and
+		// this works the same on n8n 1.x, where any truthy value disables n8n's own 401 refresh.
+		ignoreHttpStatusErrors: true,
+		timeout: timeoutMs,
+	};
+}
+
+const errorAnswer = (response: IN8nHttpFullResponse, correlationId: string): ErrorAnswer => ({
+	status: response.statusCode,
+	body: response.body,
+	correlationId,
+	retryAfterMs: retryAfterMs((response.headers as IDataObject)['retry-after'], Date.now()),
+});
+
+/** Whether a failure with this verdict is tried again (while attempts are left). */
+const isRetried = (verdict: Verdict, retry: RetryOptions) =>
+	verdict === 'throttled' ||
+	verdict === 'retry' ||
+	(verdict === 'ambiguous' && retry.retryAmbiguous);
 
 /**
  * Every Concur call of the nodes goes through here: the token only to Concur's hosts, one refresh
@@ -115,19 +124,9 @@ export class ConcurClient {
 		context: RequestContext,
 	): Promise<ConcurResponse> {
 		const correlationId = randomUUID();
-		const request: IHttpRequestOptions = {
-			...options,
-			headers: { ...options.headers, 'concur-correlationid': correlationId },
-			returnFullResponse: true,
-			// Statuses come back as responses: the retry and refresh decisions below are ours, and
-			// this works the same on n8n 1.x, where any truthy value disables n8n's own 401 refresh.
-			ignoreHttpStatusErrors: true,
-			timeout: retry.timeoutMs,
-		};
+		const request = requestOptions(options, correlationId, retry.timeoutMs);
 		const firstTryAt = Date.now();
-		let tokenRecovery: TokenRecovery = 'none';
-		let refresh: IAdditionalCredentialOptions | undefined;
-		let siblingWaits = 0;
+		const renewal = new TokenRenewal(this.ctx);
 		for (let attempt = 1; ; attempt++) {
 			const pause = this.scheduler.pauseLeftMs();
 			// A pause follows a throttling answer: the error quotes it.
@@ -138,30 +137,18 @@ export class ConcurClient {
 				pause > 0 &&
 				Date.now() + pause > firstTryAt + retry.throttleBudgetMs
 			) {
-				throw this.throttleTooLongError(
-					throttle,
-					pause,
+				throw throttleTooLongError(this.ctx.getNode(), throttle, pause, retry, {
 					correlationId,
-					attempt - 1,
-					retry,
+					attempts: attempt - 1,
 					context,
-				);
+				});
 			}
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
 			let failure: NodeApiError;
-			// The stored credential, read for each attempt (as n8n would), so that a 401 can tell
-			// whether the refused token is still the stored one or another process replaced it.
-			const credentialOptions =
-				refresh ?? this.credentialOptions(await this.ctx.getCredentials(CREDENTIAL_NAME));
-			refresh = undefined;
+			const credentialOptions = await renewal.credentialForAttempt();
 			try {
-				const response = (await this.ctx.helpers.httpRequestWithAuthentication.call(
-					this.ctx,
-					CREDENTIAL_NAME,
-					request,
-					credentialOptions,
-				)) as IN8nHttpFullResponse;
+				const response = await this.send(request, credentialOptions);
 				const status = response.statusCode;
 				const headers = response.headers as IDataObject;
 				const responseCorrelationId = header(headers, 'concur-correlationid') || correlationId;
@@ -175,20 +162,14 @@ export class ConcurClient {
 						attempts: attempt,
 					};
 				}
-				if ((status === 401 || status === 403) && tokenRecovery !== 'refreshed') {
-					// n8n wrote the token it fetched, if it had to, into the credential data it was given.
-					const sentToken = credentialOptions.credentialsDecrypted?.data?.accessToken;
-					refresh = await this.refreshOptions(tokenRecovery === 'none' ? sentToken : undefined);
-					tokenRecovery = refresh === undefined ? 'triedStored' : 'refreshed';
+				if (
+					(status === 401 || status === 403) &&
+					(await renewal.renewAfterRefusal(credentialOptions))
+				) {
 					attempt--;
 					continue;
 				}
-				const answer: ErrorAnswer = {
-					status,
-					body: response.body,
-					correlationId: responseCorrelationId,
-					retryAfterMs: retryAfterMs(headers['retry-after'], Date.now()),
-				};
+				const answer = errorAnswer(response, responseCorrelationId);
 				verdict = verdictForStatus(
 					status,
 					answer.retryAfterMs !== undefined || isRateLimitBody(answer.body),
@@ -199,169 +180,46 @@ export class ConcurClient {
 					// Retried for as long as the budget allows: no error to build.
 					if (retry.throttleBudgetMs > 0) continue;
 				}
-				failure = this.apiError(
+				failure = apiError(
+					this.ctx.getNode(),
 					answer,
 					attempt,
 					adviceForStatus(status, verdict, context.notFound),
 					context,
 				);
 			} catch (error) {
-				if (
-					error instanceof NodeApiError &&
-					error.cause instanceof ConcurTokenError &&
-					siblingWaits < MAX_SIBLING_WAITS
-				) {
-					// Another n8n process (a queue-mode worker) may have used the same single-use grant
-					// a moment earlier and be saving what it got: carry on with that, if it appears.
-					siblingWaits++;
-					if (await awaitNewerStoredGrant(this.ctx, CREDENTIAL_NAME, error.cause)) {
-						attempt--;
-						continue;
-					}
+				if (await renewal.resumeAfterTokenError(error)) {
+					attempt--;
+					continue;
 				}
 				const code = networkCode(error);
 				verdict = verdictForNetworkCode(code);
-				if (verdict === 'final') throw this.withItem(error as NodeApiError, context);
-				failure = this.networkError(code, correlationId, attempt, verdict, retry, context);
+				if (verdict === 'final') throw withItem(this.ctx.getNode(), error as NodeApiError, context);
+				failure = networkError(
+					this.ctx.getNode(),
+					{ code, verdict, timeoutMs: retry.timeoutMs },
+					{ correlationId, attempts: attempt, context },
+				);
 			}
-			const retryable =
-				verdict === 'throttled' ||
-				verdict === 'retry' ||
-				(verdict === 'ambiguous' && retry.retryAmbiguous);
-			if (!retryable || attempt >= retry.maxAttempts) throw failure;
+			if (!isRetried(verdict, retry) || attempt >= retry.maxAttempts) throw failure;
 			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));
 		}
 	}
 
-	/**
-	 * Options that make n8n run the credential's preAuthentication again, as it does itself after a
-	 * 401, and save what it returns: the stored token is presented as empty, n8n's signal for
-	 * fetching one. None when the stored token is no longer the refused one (this or another process
-	 * saved a new one meanwhile): the request is then resent with that, and refreshed only if that
-	 * one is refused too (`refusedToken` undefined). The credential's
-	 * single-flight makes concurrent refreshes in this process share one token request.
-	 */
-	private async refreshOptions(
-		refusedToken: unknown,
-	): Promise<IAdditionalCredentialOptions | undefined> {
-		const current = await this.ctx.getCredentials(CREDENTIAL_NAME);
-		if (refusedToken !== undefined && current.accessToken && current.accessToken !== refusedToken)
-			return undefined;
-		return this.credentialOptions({ ...current, accessToken: '' });
-	}
-
-	private credentialOptions(data: ICredentialDataDecryptedObject): IAdditionalCredentialOptions {
-		const reference = this.ctx.getNode().credentials?.[CREDENTIAL_NAME];
-		return {
-			credentialsDecrypted: {
-				id: reference?.id ?? '',
-				name: reference?.name ?? '',
-				type: CREDENTIAL_NAME,
-				data,
-			},
-		};
+	private async send(
+		request: IHttpRequestOptions,
+		credential: IAdditionalCredentialOptions,
+	): Promise<IN8nHttpFullResponse> {
+		return (await this.ctx.helpers.httpRequestWithAuthentication.call(
+			this.ctx,
+			CREDENTIAL_NAME,
+			request,
+			credential,
+		)) as IN8nHttpFullResponse;
 	}
 
 	/** A 2xx answer whose body could not be read. */
 	unreadableBodyError(message: string, correlationId: string, itemIndex?: number): NodeApiError {
-		return this.nodeError(message, ADVICE.unreadableBody, undefined, undefined, correlationId, 1, {
-			itemIndex,
-			action: '',
-		});
-	}
-
-	/** The message quotes what Concur answered: its message, or the status and the page's title. */
-	private apiError(
-		answer: ErrorAnswer,
-		attempts: number,
-		advice: string,
-		context: RequestContext,
-	): NodeApiError {
-		const details = parseConcurError(answer.body, answer.status);
-		const message = `${context.action} failed: ${details.message ?? `HTTP ${answer.status}`}`;
-		return withResponseBody(
-			this.nodeError(
-				message,
-				advice,
-				answer.status,
-				details.code,
-				answer.correlationId,
-				attempts,
-				context,
-			),
-			details,
-		);
-	}
-
-	/**
-	 * The pause before the next try outlasts the item's Throttled Retry Time. The answer quoted is
-	 * the run's last throttling one: this item's own, or (before its first try) another item's that
-	 * paused the run; the correlation id is this item's own.
-	 */
-	private throttleTooLongError(
-		throttle: ErrorAnswer,
-		pauseMs: number,
-		correlationId: string,
-		attempts: number,
-		retry: RetryOptions,
-		context: RequestContext,
-	): NodeApiError {
-		const advice = throttledTooLong(pauseMs, retry.throttleBudgetMs, throttle.retryAfterMs);
-		return this.apiError({ ...throttle, correlationId }, attempts, advice, context);
-	}
-
-	private networkError(
-		code: string | undefined,
-		correlationId: string,
-		attempts: number,
-		verdict: Verdict,
-		retry: RetryOptions,
-		context: RequestContext,
-	): NodeApiError {
-		return this.nodeError(
-			`${context.action} failed: ${describeNetworkFailure(code)}`,
-			adviceForNetworkFailure(verdict, code, retry.timeoutMs),
-			undefined,
-			undefined,
-			correlationId,
-			attempts,
-			context,
-		);
-	}
-
-	private nodeError(
-		message: string,
-		advice: string,
-		status: number | undefined,
-		concurCode: string | undefined,
-		correlationId: string,
-		attempts: number,
-		context: RequestContext,
-	): NodeApiError {
-		const facts = factLine([
-			status ? `HTTP ${status}` : undefined,
-			concurCode && `Concur error code ${concurCode}`,
-			`correlation id ${correlationId}`,
-			`${attempts} attempt${attempts === 1 ? '' : 's'}`,
-			context.itemIndex !== undefined && `item ${context.itemIndex}`,
-		]);
-		const error = new NodeApiError(
-			this.ctx.getNode(),
-			{ message, status, concurCode, correlationId } as JsonObject,
-			{
-				message,
-				description: `${advice} ${facts}`,
-				httpCode: status ? String(status) : undefined,
-				itemIndex: context.itemIndex,
-			},
-		);
-		Object.assign(error.context, { correlationId, attempts, concurCode });
-		return error;
-	}
-
-	private withItem(error: NodeApiError, context: RequestContext): NodeApiError {
-		const wrapped = new NodeApiError(this.ctx.getNode(), error as unknown as JsonObject);
-		if (context.itemIndex !== undefined) wrapped.context.itemIndex = context.itemIndex;
-		return wrapped;
+		return unreadableBodyError(this.ctx.getNode(), message, correlationId, itemIndex);
 	}
 }

@@ -1,9 +1,4 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -12,7 +7,7 @@ import {
 	type NotificationTarget,
 } from '../../../shared/calloutApi';
 import type { ConcurClient } from '../../../shared/transport';
-import { runItemBatch } from '../../helpers/itemBatch';
+import type { BatchPlan } from '../../helpers/itemBatch';
 import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForFailedNotificationDelete = {
@@ -41,16 +36,17 @@ export const description: INodeProperties[] = [
 	batchOptionsCollection({ show: showOnlyForFailedNotificationDelete }, inParallel),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
+/** What the operation does with each item; the router runs it (helpers/itemBatch.ts). */
+export function plan(
+	ctx: IExecuteFunctions,
 	client: ConcurClient,
 	options: BatchOptions,
-): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, client, {
+): BatchPlan<NotificationTarget> {
+	return {
 		completionPhrase: 'were deleted',
-		prepare: (i) => prepareDelete(this, client, i),
+		prepare: (i) => prepareDelete(ctx, client, i),
 		perform: async (target, i) => await deleteOne(client, target, options, i),
-	});
+	};
 }
 
 /** Refuses, before any request, a URI whose host is not one of the credential's Concur hosts. */

@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fetchFailedNotifications, type ResponseFormat } from '../../../shared/calloutApi';
 import { responseFormatProperty } from '../../../shared/descriptions';
 import type { ConcurClient } from '../../../shared/transport';
-import { runItemBatch } from '../../helpers/itemBatch';
+import type { BatchPlan } from '../../helpers/itemBatch';
 import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForFailedNotificationGetAll = {
@@ -50,17 +45,18 @@ export const description: INodeProperties[] = [
 	batchOptionsCollection({ show: showOnlyForFailedNotificationGetAll }, inParallel),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
+/** What the operation does with each item; the router runs it (helpers/itemBatch.ts). */
+export function plan(
+	ctx: IExecuteFunctions,
 	client: ConcurClient,
 	options: BatchOptions,
-): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, client, {
+): BatchPlan<undefined> {
+	return {
 		// Each input item reads the whole queue; "were read" would sound like notifications.
 		completionPhrase: 'were answered with the queue',
 		prepare: () => undefined,
-		perform: async (_, i) => await getMany(this, client, options, i),
-	});
+		perform: async (_, i) => await getMany(ctx, client, options, i),
+	};
 }
 
 async function getMany(

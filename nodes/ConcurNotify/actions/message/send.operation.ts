@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ConcurClient } from '../../../shared/transport';
-import { runItemBatch } from '../../helpers/itemBatch';
+import type { BatchPlan } from '../../helpers/itemBatch';
 import { batchOptionsCollection, type BatchOptions } from '../batchOptions';
 
 const showOnlyForMessageSend = { resource: ['message'], operation: ['send'] };
@@ -109,16 +104,17 @@ export const description: INodeProperties[] = [
 	batchOptionsCollection({ show: showOnlyForMessageSend }, inParallel),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
+/** What the operation does with each item; the router runs it (helpers/itemBatch.ts). */
+export function plan(
+	ctx: IExecuteFunctions,
 	client: ConcurClient,
 	options: BatchOptions,
-): Promise<INodeExecutionData[]> {
-	return await runItemBatch(this, client, {
+): BatchPlan<MessageInput> {
+	return {
 		completionPhrase: 'were sent',
-		prepare: (i) => prepareMessage(this, i),
+		prepare: (i) => prepareMessage(ctx, i),
 		perform: async (input, i) => await sendMessage(client, input, options, i),
-	});
+	};
 }
 
 interface MessageInput {

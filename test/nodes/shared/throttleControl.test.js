@@ -1,0 +1,274 @@
+// The throttling rules on a fake clock: the controller's arithmetic, without a server. Each test
+// plays Concur's answers to a token bucket (or a cap) and checks one rule of the model.
+const {
+	ThrottleControl,
+	AUTO_START_PARALLEL,
+	MIN_THROTTLE_WAIT_MS,
+} = require('../../../dist/nodes/shared/throttleControl');
+
+const noJitter = () => 0;
+const auto = (firstRequestAlone = false) =>
+	new ThrottleControl({ parallel: 'auto', maxParallel: 50, firstRequestAlone }, noJitter);
+
+/** Completes rounds of `control.limit` requests of `latency` ms each, one round trip after another. */
+function succeedRounds(control, now, rounds, latency = 50) {
+	for (let round = 0; round < rounds; round++) {
+		const startedAt = now;
+		const inRound = control.limit;
+		for (let i = 0; i < inRound; i++) control.started(startedAt);
+		now += latency;
+		for (let i = 0; i < inRound; i++) control.succeeded(now, startedAt);
+	}
+	return now;
+}
+
+/**
+ * `accepted` requests start evenly over `ms` from `from` and are accepted 1 ms later, then one more
+ * starts at `from + ms` and is refused with `retryAfterMs`. Returns when the refusal came.
+ */
+function windowEndingInRefusal(control, from, accepted, ms, retryAfterMs = 1_000) {
+	for (let i = 0; i < accepted; i++) {
+		const startedAt = from + (i * ms) / accepted;
+		control.started(startedAt);
+		control.succeeded(startedAt + 1, startedAt);
+	}
+	control.started(from + ms);
+	control.throttled(from + ms + 1, from + ms, retryAfterMs);
+	return from + ms + 1;
+}
+
+/** Sends at the paced rate from `from` until `until`, every request accepted; returns the last start. */
+function sendPaced(control, from, until) {
+	if (!Number.isFinite(control.rate)) throw new Error('the rate is not paced');
+	let now = from;
+	while (now < until) {
+		now += control.delayBeforeStart(now);
+		control.started(now);
+		control.succeeded(now + 1, now);
+	}
+	return now;
+}
+
+describe('how many requests may be in flight', () => {
+	test('Auto starts with a few, or with one when the first request fetches the token', () => {
+		expect(auto().limit).toBe(AUTO_START_PARALLEL);
+		const control = auto(true);
+		expect(control.limit).toBe(1);
+		control.started(0);
+		control.succeeded(50, 0);
+		expect(control.limit).toBe(AUTO_START_PARALLEL);
+	});
+
+	test('Auto doubles every round trip while answers are quick, up to the maximum', () => {
+		const control = auto();
+		const limits = [];
+		let now = 0;
+		for (let i = 0; i < 6; i++) {
+			now = succeedRounds(control, now, 1);
+			limits.push(control.limit);
+		}
+		expect(limits).toEqual([8, 16, 32, 50, 50, 50]);
+	});
+
+	test('growth stops while latency climbs', () => {
+		const control = auto();
+		let now = succeedRounds(control, 0, 1, 50);
+		expect(control.limit).toBe(8);
+		now = succeedRounds(control, now, 2, 500);
+		expect(control.limit).toBe(8);
+	});
+
+	test('a fixed number stays fixed, throttled or not', () => {
+		const control = new ThrottleControl(
+			{ parallel: 10, maxParallel: 50, firstRequestAlone: false },
+			noJitter,
+		);
+		let now = succeedRounds(control, 0, 3);
+		control.started(now);
+		control.throttled(now + 50, now, 0);
+		now = succeedRounds(control, control.pausedUntil + 100, 3);
+		expect(control.limit).toBe(10);
+	});
+
+	test('rule 5: while a cap explains every refusal, requests in flight stay under the fewest refused', () => {
+		// A cap of 3: the fourth request in flight is refused, the first three are accepted.
+		const control = auto();
+		for (let i = 0; i < 4; i++) control.started(0);
+		for (let i = 0; i < 3; i++) control.succeeded(50, 0);
+		control.throttled(50, 0, 1_000);
+		expect(control.limit).toBe(3);
+	});
+
+	test('rule 5: once a refusal came with fewer in flight than an accepted request, no cap limits them', () => {
+		const control = auto();
+		for (let i = 0; i < 4; i++) control.started(0);
+		for (let i = 0; i < 3; i++) control.succeeded(50, 0);
+		control.throttled(50, 0, 0);
+		// A bucket, not a cap: refused alone in flight.
+		control.started(2_000);
+		control.throttled(2_050, 2_000, 0);
+		expect(control.limit).toBe(50);
+	});
+});
+
+describe("the pause every sender shares after a throttle: Concur's Retry-After", () => {
+	test('it lasts Retry-After, for every request that wants to start', () => {
+		const control = auto();
+		control.started(950);
+		control.throttled(1_000, 950, 3_000);
+		expect(control.delayBeforeStart(1_000)).toBe(3_000);
+		expect(control.delayBeforeStart(2_500)).toBe(1_500);
+	});
+
+	test.each([
+		['Retry-After: 0', 0],
+		['no Retry-After', undefined],
+	])('%s is no burst: the pacing restarts from an empty bucket', (_, retryAfter) => {
+		const control = auto();
+		let now = succeedRounds(control, 0, 2);
+		// Three refused of the last eight: a rate limit, not chance (rule 6).
+		for (let i = 0; i < 8; i++) control.started(now);
+		for (let i = 0; i < 5; i++) control.succeeded(now + 50, now);
+		for (let i = 0; i < 3; i++) control.throttled(now + 50, now, retryAfter);
+		now += 50;
+		const restart = control.pausedUntil;
+		expect(restart - now).toBeLessThan(50);
+		// Only what the bucket refilled in the pause (here, B is not known to exceed one).
+		expect(control.delayBeforeStart(restart)).toBe(0);
+		control.started(restart);
+		expect(control.delayBeforeStart(restart)).toBeGreaterThan(0);
+	});
+
+	test('throttles in a row without a success double a minimum pause; a success resets it', () => {
+		const control = auto();
+		const pauses = [];
+		let now = 0;
+		for (let i = 0; i < 4; i++) {
+			control.started(now);
+			control.throttled(now + 1, now, 0);
+			pauses.push(control.pausedUntil - (now + 1));
+			now = control.pausedUntil + 1_000;
+		}
+		expect(pauses).toEqual([
+			0,
+			MIN_THROTTLE_WAIT_MS,
+			MIN_THROTTLE_WAIT_MS * 2,
+			MIN_THROTTLE_WAIT_MS * 4,
+		]);
+		control.started(now);
+		control.succeeded(now + 1, now);
+		control.started(now + 1_000);
+		control.throttled(now + 1_001, now + 1_000, 0);
+		expect(control.pausedUntil).toBe(now + 1_001);
+	});
+});
+
+describe('the send rate, from the bounds a token bucket allows', () => {
+	test('unlimited until Concur first throttles', () => {
+		const control = auto();
+		succeedRounds(control, 0, 3);
+		expect(control.rate).toBe(Infinity);
+	});
+
+	test('rule 1: the rate never restarts below what two refusals prove (accepted between, less one, over the time)', () => {
+		// R 50/s: 49 accepted between two refusals 1.1 s apart (a 0.1 s pause, too short to fill
+		// the bucket); both cut, as their pauses cost more than 5 % of the time (rule 6).
+		const control = auto();
+		const first = windowEndingInRefusal(control, 0, 20, 100, 100);
+		const second = windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 100);
+		expect(control.rate).toBeLessThan(Infinity);
+		expect(control.rate).toBeGreaterThanOrEqual(48 / ((second - first + 5) / 1000));
+	});
+
+	test('rule 2: the burst of the first window is taken off what a later window proves', () => {
+		// R 50/s, B 15: the first window took 15 + 5 in 100 ms; after a 2 s pause the bucket is full
+		// again, and the next window takes 15 + 50 in a second. Without B the second window would
+		// prove 64/s; with it, R.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 20, 100, 2_000);
+		const restart = control.pausedUntil;
+		for (let i = 0; i < 15; i++) {
+			control.started(restart);
+			control.succeeded(restart + 1, restart);
+		}
+		windowEndingInRefusal(control, restart, 50, 1_000, 2_000);
+		expect(control.rate).toBeLessThanOrEqual(50);
+		expect(control.rate).toBeGreaterThan(40);
+	});
+
+	test('rule 3: after a cut the rate climbs back to the rate refused, over four pauses', () => {
+		const control = auto();
+		windowEndingInRefusal(control, 0, 20, 100, 100);
+		const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 1_000);
+		const refused = control.rate;
+		control.started(last + 1);
+		control.throttled(last + 2, last + 1, 2_000);
+		const restart = control.pausedUntil;
+		expect(control.rate).toBeLessThan(refused * 0.9);
+		sendPaced(control, restart, restart + 8_000);
+		expect(control.rate).toBeGreaterThan(refused * 0.9);
+		expect(control.rate).toBeLessThan(refused * 1.1);
+	});
+
+	test('rule 4: the climb after a cut gains the same share per pause, whatever the pause', () => {
+		const growthPerPause = (retryAfterMs) => {
+			const control = auto();
+			const first = windowEndingInRefusal(control, 0, 20, 100, 0);
+			const second = windowEndingInRefusal(control, first, 100, 2_000, 0);
+			windowEndingInRefusal(control, second, 100, 2_000, retryAfterMs);
+			const start = control.pausedUntil;
+			control.started(start);
+			const before = control.rate;
+			control.succeeded(start + 20_000, start);
+			return Math.log(control.rate / before) / (20 / (retryAfterMs / 1000));
+		};
+		expect(growthPerPause(2_000)).toBeGreaterThan(0);
+		expect(growthPerPause(4_000)).toBeCloseTo(growthPerPause(2_000), 5);
+	});
+
+	test('rule 4: after a pause the sending spends a burst of what Concur refilled, no more than B', () => {
+		// B 10 at R 50/s: the first window took 10 + 5 in 100 ms.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 15, 100, 0);
+		const second = windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 0);
+		windowEndingInRefusal(control, second, 50, 1_000, 5_000);
+		const restart = control.pausedUntil;
+		let together = 0;
+		while (control.delayBeforeStart(restart) === 0 && together < 50) {
+			control.started(restart);
+			together++;
+		}
+		expect(together).toBeGreaterThan(1);
+		expect(together).toBeLessThanOrEqual(10);
+	});
+
+	test('rule 6: a refusal alone after a steady flow is taken as random: no cut', () => {
+		const control = auto();
+		let now = succeedRounds(control, 0, 8, 50);
+		control.started(now);
+		control.throttled(now + 50, now, 0);
+		expect(control.rate).toBe(Infinity);
+		now = succeedRounds(control, now + 50, 1, 50);
+		expect(control.limit).toBe(50);
+	});
+
+	test('rule 6: refusals that come more often than REFUSED_SHARE of the answers cut', () => {
+		const control = auto();
+		let now = succeedRounds(control, 0, 2, 50);
+		for (let i = 0; i < 5; i++) control.started(now);
+		for (let i = 0; i < 5; i++) control.throttled(now + 50 + i, now, 0);
+		expect(control.rate).toBeLessThan(Infinity);
+	});
+
+	test('answers to requests that started before the cut are echoes: they do not cut again', () => {
+		const control = auto();
+		const first = windowEndingInRefusal(control, 0, 20, 100, 100);
+		for (let i = 0; i < 3; i++) control.started(first + 100);
+		windowEndingInRefusal(control, first + 200, 30, 600, 100);
+		const rate = control.rate;
+		const answeredAt = control.pausedUntil + 5;
+		control.throttled(answeredAt, first + 100, 1_000);
+		expect(control.pausedUntil).toBe(answeredAt + 1_000);
+		expect(control.rate).toBeGreaterThanOrEqual(rate);
+	});
+});
