@@ -10,6 +10,7 @@
 // Last, n8n restarted with N8N_EXPRESSION_ENGINE_LAZY_ACQUIRE=true (an isolate only for a request
 // that evaluates an expression), the trigger again.
 const { createInstance, runtime } = require('../rig/n8nInstance');
+const { eventTriggerParameters } = require('../rig/eventTriggerParameters');
 const { buildEvent } = require('../simulator/ess/events');
 const { sign } = require('../simulator/ess/signature');
 
@@ -93,13 +94,7 @@ async function main() {
 			type: 'n8n-nodes-sap-concur.concurEventTrigger',
 			typeVersion: 1,
 			webhookId: TRIGGER_WEBHOOK_ID,
-			parameters: {
-				topic: 'public.concur.expense.report',
-				events: ['submitted'],
-				signatureCheck: 'withOwnKeys',
-				publicKeys: sim.state.ess.keys.publicKeyPem,
-				options: {},
-			},
+			parameters: eventTriggerParameters(sim.state.ess.keys.publicKeyPem),
 			credentials: { sapConcurApi: { id: 'concurSimulator', name: 'SAP Concur (simulator)' } },
 		});
 		const baseline = async (typeVersion) => ({

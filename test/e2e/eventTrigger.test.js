@@ -8,6 +8,7 @@
 const { createInstance, runtime } = require('../../rig/n8nInstance');
 const http = require('node:http');
 const { publish: essPublish } = require('../../simulator/ess/delivery');
+const { eventTriggerParameters } = require('../../rig/eventTriggerParameters');
 
 const WEBHOOK_ID = '0c9d7a4e-8f1b-4c3a-9e2d-5b6a7c8d9e0f';
 const credentials = { sapConcurApi: { id: 'concurSimulator', name: 'SAP Concur (simulator)' } };
@@ -158,13 +159,7 @@ test('activate, receive, restart, crash, deactivate: every event runs, twice onl
 					typeVersion: 1,
 					position: [0, 0],
 					webhookId: WEBHOOK_ID,
-					parameters: {
-						topic: 'public.concur.expense.report',
-						events: ['submitted'],
-						signatureCheck: 'withOwnKeys',
-						publicKeys: sim.state.ess.keys.publicKeyPem,
-						options: {},
-					},
+					parameters: eventTriggerParameters(sim.state.ess.keys.publicKeyPem),
 					credentials,
 				},
 			],

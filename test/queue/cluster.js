@@ -2,6 +2,7 @@
 // `n8n worker` processes (each with its own user folder holding the packed pack), and the
 // simulator in a process of its own. Everything lives in one temp folder, logs at debug level
 // included, and everything is stopped by `stop()`, or by reaper.js when the test run dies first.
+const { randomUUID } = require('node:crypto');
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -346,4 +347,15 @@ async function startCluster(env = {}) {
 	}
 }
 
-module.exports = { startCluster, waitFor };
+/** A workflow node for the public API: `x` its place on the canvas, `extra` e.g. its credentials. */
+const workflowNode = (name, type, typeVersion, x, parameters, extra = {}) => ({
+	id: randomUUID(),
+	name,
+	type,
+	typeVersion,
+	position: [x, 0],
+	parameters,
+	...extra,
+});
+
+module.exports = { startCluster, waitFor, workflowNode };

@@ -4,7 +4,8 @@
 // events loses only the runs it had taken (n8n fails a stalled job, maxStalledCount 0, and never
 // gives it to another worker), and no event runs twice.
 const { randomUUID } = require('node:crypto');
-const { startCluster, waitFor } = require('./cluster');
+const { startCluster, waitFor, workflowNode: node } = require('./cluster');
+const { eventTriggerParameters } = require('../../rig/eventTriggerParameters');
 const { createCredential, finishedExecutions } = require('./notifyScenario');
 
 const EVENTS = 20;
@@ -23,15 +24,6 @@ beforeAll(async () => {
 	await cluster.sim.control('POST', '/ess/connect-company');
 	const { publicKey } = await cluster.sim.control('GET', '/ess/public-key');
 	const credentials = await createCredential(cluster, 'Concur (events)');
-	const node = (name, type, typeVersion, x, parameters, extra = {}) => ({
-		id: randomUUID(),
-		name,
-		type,
-		typeVersion,
-		position: [x, 0],
-		parameters,
-		...extra,
-	});
 	({ id: workflowId } = await cluster.api('POST', '/workflows', {
 		name: 'Queue: Concur events',
 		settings: { executionOrder: 'v1' },
@@ -41,13 +33,7 @@ beforeAll(async () => {
 				'n8n-nodes-sap-concur.concurEventTrigger',
 				1,
 				0,
-				{
-					topic: 'public.concur.expense.report',
-					events: ['submitted'],
-					signatureCheck: 'withOwnKeys',
-					publicKeys: publicKey,
-					options: {},
-				},
+				eventTriggerParameters(publicKey),
 				{ webhookId: randomUUID(), credentials },
 			),
 			// A run that takes a moment on its worker, so that a kill finds runs in progress.

@@ -3,8 +3,7 @@
 // Concur Notify, started through the REST route the editor calls (POST /rest/workflows/:id/run with
 // the trigger to start from), after the access token expired, several at once so that the workers
 // refresh the token among themselves: none may run on main, fail, lose or double a message.
-const { randomUUID } = require('node:crypto');
-const { startCluster } = require('./cluster');
+const { startCluster, workflowNode: node } = require('./cluster');
 const { createCredential, finishedExecutions } = require('./notifyScenario');
 
 const ROUNDS = 4;
@@ -25,15 +24,6 @@ function manualWorkflow(credentials, userIds) {
 		userId: userIds[n % userIds.length],
 		n,
 	}));
-	const node = (name, type, typeVersion, x, parameters, extra = {}) => ({
-		id: randomUUID(),
-		name,
-		type,
-		typeVersion,
-		position: [x, 0],
-		parameters,
-		...extra,
-	});
 	return {
 		name: 'Queue: manual executions on workers',
 		settings: { executionOrder: 'v1' },

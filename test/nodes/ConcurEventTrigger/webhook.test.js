@@ -4,6 +4,7 @@ const { useSimulatedConcur } = require('../../simulatedConcur');
 const { credentialFor } = require('../../../rig/concurCredential');
 const { postWebhook, runWebhookMethod } = require('../../../rig/n8nWebhook');
 const { shutdown } = require('../../../rig/n8nCore');
+const { eventTriggerParameters } = require('../../../rig/eventTriggerParameters');
 const { accessToken } = require('../../simulator/client');
 const { sign } = require('../../../simulator/ess/signature');
 const { buildEvent } = require('../../../simulator/ess/events');
@@ -22,13 +23,7 @@ let nodes = 0;
 /** One workflow's trigger node; a node of its own for each, as the duplicate memory is per node. */
 function trigger(sim, parameters = {}, credentialFields = {}, nodeId = `node-${++nodes}`) {
 	const credentials = credentialFor(sim, credentialFields);
-	const all = {
-		topic: 'public.concur.expense.report',
-		events: ['submitted'],
-		signatureCheck: 'withOwnKeys',
-		publicKeys: sim.state.ess.keys.publicKeyPem,
-		...parameters,
-	};
+	const all = eventTriggerParameters(sim.state.ess.keys.publicKeyPem, parameters);
 	const workflowState = { staticData: {} };
 	return {
 		nodeId,
