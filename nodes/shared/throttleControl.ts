@@ -20,8 +20,9 @@
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
  *    the best estimate (rule 1 with B at its estimate and the levels mid-range), within the
  *    bounds, paced from an empty bucket, and climbs to the upper bound over SEARCH_PAUSES
- *    pauses (at least SEARCH_SECONDS); once the bounds are PROBE_SHARE apart it probes, by
- *    PROBE_SHARE per PROBE_PAUSES pauses: both cost the same share of the time whatever the pause.
+ *    pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it
+ *    probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same
+ *    share of the time whatever the pause.
  * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
@@ -31,9 +32,10 @@
  * 7. Jitter. A request reaches Concur later than it starts, by a delay that varies (n8n's work
  *    before it leaves, the network, a busy machine): one that left late and the next that left
  *    early arrive closer than planned, and a bucket of one token refuses the second, at any
- *    rate under R. Two answers' times differ by such delays, so their differences sample how
- *    much earlier than planned a request can arrive. With a burst of one, the pacing adds to
- *    its spacing the margin m that minimizes the expected time per request: the spacing plus m,
+ *    rate under R (so its refusal bounds R only by its spacing less the jitter, rule 3, and a
+ *    cut with nothing proven halves the rate refused). Two answers' times differ by such
+ *    delays, so their differences sample how much earlier than planned a request can arrive.
+ *    With a burst of one, the pacing adds to its spacing the margin m that minimizes the expected time per request: the spacing plus m,
  *    plus the share of samples over m times the pause a refusal costs every sender. With
  *    `Retry-After: 0` no margin pays; with long pauses it pays to be a little slower.
  * 8. Hold. R does not change within a run: once the proven lower bound is within PROBE_SHARE

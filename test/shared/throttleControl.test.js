@@ -282,6 +282,24 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(refused * 1.1);
 	});
 
+	test('rule 7: with a burst of one and nothing proven, each cut halves the rate refused', () => {
+		// Each pause ends with one request accepted and the next, a spacing later, refused: the
+		// refusals bound nothing (rule 3), so only halving brings the rate down to R.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 1, 1_000);
+		const rates = [];
+		for (let cut = 0; cut < 5; cut++) {
+			const restart = control.pausedUntil;
+			control.started(restart);
+			control.succeeded(restart + 1, restart);
+			const refusedAt = restart + control.delayBeforeStart(restart);
+			control.started(refusedAt);
+			control.throttled(refusedAt + 1, refusedAt, 1_000);
+			rates.push(control.rate);
+		}
+		for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1] / 1.9);
+	});
+
 	test("rule 7: with a burst of one, the pacing adds the margin that the answers' jitter and the pause call for", () => {
 		// One answer in four comes 30 ms later than the others: a margin of 30 ms costs less than
 		// a 2 s pause a quarter of the time.
