@@ -12,21 +12,35 @@
  * 2. The burst. A run starts on a full bucket: the largest excess, over the starts s of the first
  *    window, of the requests accepted from s until the first refusal over R × the time left, is B
  *    (to one); with R's lower bound, an upper estimate of B for rule 1.
- * 3. Upper bound. Paced, a refusal means the rate passed R; and since the last accepted start
- *    (after which the bucket held at least nothing) the requests accepted, over the time, are
- *    more than R. It steers the search.
+ * 3. Upper bound. Since the last accepted start (after which the bucket held at least nothing)
+ *    the requests accepted, over the time less the jitter, are more than R. It steers the search.
+ *    With a burst to spare, paced starts that Concur refuses were faster than R; with a burst of
+ *    one they prove nothing more, as an arrival that came early is refused at any rate (rule 7).
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
  *    the best estimate (rule 1 with B at its estimate and the levels mid-range), within the
  *    bounds, paced from an empty bucket, and climbs to the upper bound over SEARCH_PAUSES
- *    pauses (at least SEARCH_SECONDS); once the bounds are PROBE_SHARE apart it probes, by
- *    PROBE_SHARE per PROBE_PAUSES pauses: both cost the same share of the time whatever the pause.
+ *    pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it
+ *    probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same
+ *    share of the time whatever the pause.
  * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
  *    when the others since the last cut exceed REFUSED_SHARE of the answers or their pauses
  *    PROBE_SHARE of the time, that is when refusing costs more than sending slower would.
+ * 7. Jitter. A request reaches Concur later than it starts, by a delay that varies (n8n's work
+ *    before it leaves, the network, a busy machine): one that left late and the next that left
+ *    early arrive closer than planned, and a bucket of one token refuses the second, at any
+ *    rate under R (so its refusal bounds R only by its spacing less the jitter, rule 3, and a
+ *    cut with nothing proven halves the rate refused). Two answers' times differ by such
+ *    delays, so their differences sample how much earlier than planned a request can arrive.
+ *    With a burst of one, the pacing adds to its spacing the margin m that minimizes the expected time per request: the spacing plus m,
+ *    plus the share of samples over m times the pause a refusal costs every sender. With
+ *    `Retry-After: 0` no margin pays; with long pauses it pays to be a little slower.
+ * 8. Hold. R does not change within a run: once the proven lower bound is within PROBE_SHARE
+ *    of the upper one, a probe could gain no more than that share and would cost a pause, so the
+ *    rate holds where the cut put it.
  * Before the first cut, requests in flight double every round trip while answers come quickly
  * (TCP's slow start), from a few up to `maxParallel`, unpaced.
  * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
@@ -63,6 +77,11 @@ const REFUSED_SHARE = 0.08;
  * window tells only to within R × its length (and a burst beyond B is refused at any rate).
  */
 const MAX_PACED_BURST = 2;
+/**
+ * The answer-time differences rule 7 learns the jitter from: enough to see twice a tail of 1 %,
+ * the share a pause of a second makes worth avoiding at 100 requests/s.
+ */
+const JITTER_SAMPLES = 200;
 /** A floor while nothing is proven: one request every five seconds. */
 const MIN_RATE = 0.2;
 /**
@@ -116,6 +135,12 @@ export class ThrottleControl {
 	/** The last answer times, and the spread of them that the bounds allow for. */
 	private readonly latencies: number[] = [];
 	private jitterMs = MIN_JITTER_MS;
+	/** Rule 7: differences between consecutive answer times, the last pause, and the margin. */
+	private readonly answerGaps: number[] = [];
+	private lastAnswerLatency?: number;
+	private lastPauseMs = 0;
+	/** Milliseconds the pacing adds to each spacing for the jitter (rule 7). */
+	marginMs = 0;
 	private readonly starts: Start[] = [];
 	/** Where the first window (from a full bucket) ended: the index of the first refused start. */
 	private firstRefusal?: number;
@@ -160,7 +185,7 @@ export class ThrottleControl {
 		const pause = this.pausedUntil - now;
 		if (!Number.isFinite(this.rate)) return Math.max(0, pause);
 		const credit = this.creditAt_(now);
-		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.rate);
+		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.pace());
 	}
 
 	/** Books the start of a request at `now`: it takes a token of the pacing bucket. */
@@ -182,7 +207,10 @@ export class ThrottleControl {
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
-		if (!(this.settings.firstRequestAlone && this.accepted === 1)) this.recordLatency(latency);
+		if (!(this.settings.firstRequestAlone && this.accepted === 1)) {
+			this.recordLatency(latency);
+			this.recordAnswerGap(now, latency);
+		}
 		this.maxLatencyMs = Math.max(this.maxLatencyMs, latency);
 		if (index >= 0)
 			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.starts[index].inFlight);
@@ -243,6 +271,7 @@ export class ThrottleControl {
 				: Math.min(MIN_THROTTLE_WAIT_MS * 2 ** (this.throttlesInRow - 1), MAX_MIN_WAIT_MS);
 		const wait = Math.max(retryAfterMs ?? 0, minimum * (1 + this.random() * 0.5));
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
+		this.lastPauseMs = wait;
 		if (!echo) this.throttlesInRow++;
 		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait);
 		else if (echo && Math.max(this.lowerBound, this.restartRate()) > this.rate) {
@@ -275,14 +304,16 @@ export class ThrottleControl {
 		this.slowStart = false;
 		this.successesSinceGrowth = 0;
 		const sending = Number.isFinite(this.rate) ? this.rate : this.slowStartRate(startedAt);
-		// Paced (and bursting only what Concur refilled), the sending went faster than R (rule 3).
-		if (Number.isFinite(this.rate)) this.upperBound = Math.min(this.upperBound, this.rate);
+		// Paced, with a burst to spare for an early arrival, the sending went faster than R (rule 3).
+		if (Number.isFinite(this.rate) && this.burstLow > 1)
+			this.upperBound = Math.min(this.upperBound, this.rate);
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
 		// With little proven, half the rate refused (as TCP halves), within the bounds.
-		const half = Number.isFinite(this.upperBound) ? this.upperBound / 2 : sending / 2;
+		const half = Math.min(this.upperBound, sending) / 2;
 		this.rate = Math.max(MIN_RATE, this.lowerBound, half, this.restartRate());
 		if (this.firstRefusal !== undefined)
 			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 2));
+		this.marginMs = this.jitterMargin();
 		if (this.adaptive) this.limit = this.capLimit(now);
 		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
 		this.credit = 0;
@@ -294,9 +325,11 @@ export class ThrottleControl {
 	/**
 	 * How fast the rate rises after this throttle, per second: to the upper bound within
 	 * SEARCH_SECONDS while it is far, doubling every SEARCH_SECONDS while there is none, and once
-	 * the bounds are close, by PROBE_SHARE over PROBE_PAUSES pauses (rule 4).
+	 * the bounds are close, by PROBE_SHARE over PROBE_PAUSES pauses (rule 4); not at all once both
+	 * proofs are that close (rule 8).
 	 */
 	private growthAfter(waitMs: number): number {
+		if (this.upperBound <= this.lowerBound * (1 + PROBE_SHARE)) return 0;
 		const pauses = Math.max(1, (PROBE_PAUSES * waitMs) / 1000);
 		if (this.upperBound <= this.rate * (1 + PROBE_SHARE)) return Math.log(1 + PROBE_SHARE) / pauses;
 		const seconds = Math.max(SEARCH_SECONDS, SEARCH_PAUSES * (waitMs / 1000));
@@ -309,9 +342,31 @@ export class ThrottleControl {
 		return Math.min(this.estimate, this.upperBound) / (1 + PROBE_SHARE);
 	}
 
+	/** Starts per second: the rate, spaced by the jitter margin (rule 7). */
+	private pace(): number {
+		return 1000 / (1000 / this.rate + this.marginMs);
+	}
+
+	/**
+	 * Rule 7: with a burst of one, the margin that minimizes the spacing plus the expected cost of
+	 * a refusal (the share of answer-time differences over the margin, times the pause).
+	 */
+	private jitterMargin(): number {
+		if (this.burstLow > 1 || this.firstRefusal === undefined || !Number.isFinite(this.rate))
+			return 0;
+		const gaps = this.answerGaps.filter((gap) => gap > 0).sort((a, b) => a - b);
+		const count = this.answerGaps.length;
+		let best = { margin: 0, cost: (gaps.length / Math.max(count, 1)) * this.lastPauseMs };
+		gaps.forEach((margin, i) => {
+			const cost = margin + ((gaps.length - 1 - i) / count) * this.lastPauseMs;
+			if (cost < best.cost) best = { margin, cost };
+		});
+		return best.margin;
+	}
+
 	/** Tokens in the pacing bucket at `now`: it refills at the rate, up to the burst. */
 	private creditAt_(now: number): number {
-		const refill = (Math.max(0, now - this.creditAt) * this.rate) / 1000;
+		const refill = (Math.max(0, now - this.creditAt) * this.pace()) / 1000;
 		return Math.min(this.burstLow, this.credit + refill);
 	}
 
@@ -442,6 +497,20 @@ export class ThrottleControl {
 		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= horizon; i--)
 			if (this.starts[i].outcome === PENDING) count++;
 		return count;
+	}
+
+	private recordAnswerGap(now: number, latency: number): void {
+		if (this.lastAnswerLatency !== undefined) {
+			this.answerGaps.push(this.lastAnswerLatency - latency);
+			if (this.answerGaps.length > JITTER_SAMPLES) this.answerGaps.shift();
+			// The credit so far at the old spacing, then the new one from now on.
+			if (Number.isFinite(this.rate)) {
+				this.credit = this.creditAt_(now);
+				this.creditAt = Math.max(this.creditAt, now);
+			}
+			this.marginMs = this.jitterMargin();
+		}
+		this.lastAnswerLatency = latency;
 	}
 
 	private recordLatency(latency: number): void {

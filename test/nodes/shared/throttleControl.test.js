@@ -49,6 +49,30 @@ function sendPaced(control, from, until) {
 	return now;
 }
 
+/**
+ * Sends at the paced rate from `from` until `until`, each request answered (accepted) after
+ * `latency(i)` ms, starts and answers in the order of their times. Returns when the last one ended.
+ */
+function playPaced(control, from, until, latency) {
+	const pending = [];
+	let now = from;
+	for (let i = 0; ; ) {
+		const startAt = now + control.delayBeforeStart(now);
+		pending.sort((a, b) => a.answeredAt - b.answeredAt);
+		if (pending.length > 0 && pending[0].answeredAt <= startAt) {
+			const { answeredAt, startedAt } = pending.shift();
+			now = answeredAt;
+			control.succeeded(answeredAt, startedAt);
+		} else if (startAt < until) {
+			now = startAt;
+			control.started(now);
+			pending.push({ startedAt: now, answeredAt: now + latency(i++) });
+		} else break;
+	}
+	for (const { answeredAt, startedAt } of pending) control.succeeded(answeredAt, startedAt);
+	return Math.max(now, ...pending.map((p) => p.answeredAt));
+}
+
 describe('how many requests may be in flight', () => {
 	test('Auto starts with a few, or with one when the first request fetches the token', () => {
 		expect(auto().limit).toBe(AUTO_START_PARALLEL);
@@ -240,6 +264,73 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		}
 		expect(together).toBeGreaterThan(1);
 		expect(together).toBeLessThanOrEqual(10);
+	});
+
+	test('rule 3: with a burst of one, a refused paced start proves only its spacing less the jitter', () => {
+		// B 1: the first window took one. Answers 1 or 101 ms after their start: a request may
+		// reach Concur up to 100 ms early, so a refusal at ~8/s proves no less than ~30/s.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 100, 100);
+		let answers = 0;
+		const jittered = () => (answers++ % 2 ? 101 : 1);
+		const last = playPaced(control, control.pausedUntil, control.pausedUntil + 1_000, jittered);
+		const refusedAt = last + control.delayBeforeStart(last);
+		const refused = control.rate;
+		control.started(refusedAt);
+		control.throttled(refusedAt + 1, refusedAt, 2_000);
+		playPaced(control, control.pausedUntil, control.pausedUntil + 8_000, jittered);
+		expect(control.rate).toBeGreaterThan(refused * 1.1);
+	});
+
+	test('rule 7: with a burst of one and nothing proven, each cut halves the rate refused', () => {
+		// Each pause ends with one request accepted and the next, a spacing later, refused: the
+		// refusals bound nothing (rule 3), so only halving brings the rate down to R.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 1, 1_000);
+		const rates = [];
+		for (let cut = 0; cut < 5; cut++) {
+			const restart = control.pausedUntil;
+			control.started(restart);
+			control.succeeded(restart + 1, restart);
+			const refusedAt = restart + control.delayBeforeStart(restart);
+			control.started(refusedAt);
+			control.throttled(refusedAt + 1, refusedAt, 1_000);
+			rates.push(control.rate);
+		}
+		for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1] / 1.9);
+	});
+
+	test("rule 7: with a burst of one, the pacing adds the margin that the answers' jitter and the pause call for", () => {
+		// One answer in four comes 30 ms later than the others: a margin of 30 ms costs less than
+		// a 2 s pause a quarter of the time.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 100, 2_000);
+		const latencies = [50, 50, 50, 80];
+		let answers = 0;
+		const end = playPaced(control, control.pausedUntil, control.pausedUntil + 3_000, () => {
+			return latencies[answers++ % latencies.length];
+		});
+		const startAt = end + control.delayBeforeStart(end);
+		control.started(startAt);
+		expect(control.delayBeforeStart(startAt)).toBeCloseTo(1000 / control.rate + 30, 6);
+	});
+
+	test('rule 8: once the proofs bracket R within 5 %, the rate holds: no probe', () => {
+		// B 20 at about R 32/s: three windows prove R ≥ 31.8; a refusal at the paced rate after it
+		// proves R < 33.2.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 20, 100, 1_000);
+		windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 1_000);
+		windowEndingInRefusal(control, control.pausedUntil, 50, 1_000, 1_000);
+		const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 500);
+		const refusedAt = last + control.delayBeforeStart(last);
+		control.started(refusedAt);
+		control.throttled(refusedAt + 1, refusedAt, 1_000);
+		const restart = control.pausedUntil;
+		const held = control.rate;
+		control.started(restart);
+		control.succeeded(restart + 20_000, restart);
+		expect(control.rate).toBe(held);
 	});
 
 	test('rule 6: a refusal alone after a steady flow is taken as random: no cut', () => {
