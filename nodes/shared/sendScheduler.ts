@@ -35,6 +35,7 @@ export class SendScheduler {
 		task: (index: number) => Promise<T>,
 		stopOnFailure: boolean,
 	): Promise<Array<Outcome<T>>> {
+		this.control.expect(count);
 		return await runPool(count, this, this.maxRunning, task, stopOnFailure);
 	}
 

@@ -5,10 +5,12 @@
  * publish (maybe also by a cap C on requests in flight), refuses with 429 (or 503) a request that
  * finds the bucket empty, and says how long to wait (Retry-After, often 0). Times are start times
  * (the network's jitter allowed for). Rules that follow from it:
- * 1. Lower bound. A refused start found under one token, an accepted one at most B, and from
- *    either the bucket gained at most R per second: so the requests accepted after it until a
- *    refused start, less one (less B), over the time between, are a lower bound of R, whatever
- *    the bucket did meanwhile. The best one so far is a proof: the rate never restarts below it.
+ * 1. Lower bound. A refused start left under one token, an accepted one at most B − 1, and from
+ *    either the bucket gained at most R per second, and every accepted request took a token: so
+ *    the requests accepted after it up to a later accepted one, less one (less B − 1), over the
+ *    time between, are a lower bound of R, whatever the bucket did meanwhile. The best one so far
+ *    is a proof: the rate never restarts below it. (With a burst of one every accepted pair
+ *    proves its spacing's rate.)
  * 2. The burst. A run starts on a full bucket: the largest excess, over the starts s of the first
  *    window, of the requests accepted from s until the first refusal over R × the time left, is B
  *    (to one); with R's lower bound, an upper estimate of B for rule 1.
@@ -38,9 +40,11 @@
  *    With a burst of one, the pacing adds to its spacing the margin m that minimizes the expected time per request: the spacing plus m,
  *    plus the share of samples over m times the pause a refusal costs every sender. With
  *    `Retry-After: 0` no margin pays; with long pauses it pays to be a little slower.
- * 8. Hold. R does not change within a run: once the proven lower bound is within PROBE_SHARE
- *    of the upper one, a probe could gain no more than that share and would cost a pause, so the
- *    rate holds where the cut put it.
+ * 8. Hold. R does not change within a run, and a climb ends in a refusal that costs its pause
+ *    (at least one spacing): with R anywhere between the rate and where the climb goes (the
+ *    upper bound, or a probe's step), it is expected to save the share (1 − rate / midpoint) of
+ *    the sending still to do (the requests left at the rate). Once that is less than the pause,
+ *    the rate holds where it is.
  * Before the first cut, requests in flight double every round trip while answers come quickly
  * (TCP's slow start), from a few up to `maxParallel`, unpaced.
  * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
@@ -168,6 +172,18 @@ export class ThrottleControl {
 	private refusedSinceCut = 0;
 	private acceptedSinceCut = 0;
 	private cutAt = 0;
+	/** The start of the request that went alone and fetched the token: it reached Concur late. */
+	private tokenStart = -1;
+	/**
+	 * Rule 1 while the sending flows: the first accepted start after the last cut's pause, the
+	 * latest accepted start since, and how many were accepted after the first.
+	 */
+	private flowFrom = Infinity;
+	private flowAnchor?: number;
+	private flowEnd = 0;
+	private flowAccepted = 0;
+	/** The requests the run still has to send (rule 8): unknown until the caller says. */
+	private requestsExpected = Infinity;
 
 	constructor(
 		private readonly settings: ThrottleSettings,
@@ -178,6 +194,11 @@ export class ThrottleControl {
 			? AUTO_START_PARALLEL
 			: Math.min(settings.parallel as number, settings.maxParallel);
 		this.limit = settings.firstRequestAlone ? 1 : this.target;
+	}
+
+	/** The run has `count` requests to send, each accepted once (rule 8 weighs a climb by them). */
+	expect(count: number): void {
+		this.requestsExpected = this.accepted + count;
 	}
 
 	/** How long a request that wants to start now must wait (0: it may start). */
@@ -207,10 +228,12 @@ export class ThrottleControl {
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
-		if (!(this.settings.firstRequestAlone && this.accepted === 1)) {
+		if (this.settings.firstRequestAlone && this.accepted === 1) this.tokenStart = index;
+		else {
 			this.recordLatency(latency);
 			this.recordAnswerGap(now, latency);
 		}
+		if (startedAt >= this.flowFrom) this.flowed(startedAt);
 		this.maxLatencyMs = Math.max(this.maxLatencyMs, latency);
 		if (index >= 0)
 			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.starts[index].inFlight);
@@ -320,21 +343,60 @@ export class ThrottleControl {
 		this.creditAt = Math.max(this.creditAt, now);
 		this.lastGrowthAt = this.pausedUntil;
 		this.growth = this.growthAfter(waitMs);
+		this.flowFrom = this.pausedUntil;
+		this.flowAnchor = undefined;
+		this.flowAccepted = 0;
+	}
+
+	/**
+	 * Rule 1 between refusals: the requests accepted since the first after the pause, less B − 1,
+	 * over the time. An upper bound it passes steered wrongly (rule 3 is no proof), so the search
+	 * resumes without one.
+	 */
+	private flowed(startedAt: number): void {
+		if (this.flowAnchor === undefined) {
+			this.flowAnchor = startedAt;
+			this.flowEnd = startedAt;
+			return;
+		}
+		if (startedAt <= this.flowAnchor) return;
+		this.flowAccepted++;
+		this.flowEnd = Math.max(this.flowEnd, startedAt);
+		const seconds = (this.flowEnd - this.flowAnchor + this.jitterMs) / 1000;
+		const bound = (this.flowAccepted - (this.burstHigh - 1)) / seconds;
+		if (bound <= this.lowerBound) return;
+		this.lowerBound = bound;
+		if (this.upperBound >= bound) return;
+		this.upperBound = Infinity;
+		this.growth = this.growthAfter(this.lastPauseMs);
 	}
 
 	/**
 	 * How fast the rate rises after this throttle, per second: to the upper bound within
 	 * SEARCH_SECONDS while it is far, doubling every SEARCH_SECONDS while there is none, and once
-	 * the bounds are close, by PROBE_SHARE over PROBE_PAUSES pauses (rule 4); not at all once both
-	 * proofs are that close (rule 8).
+	 * the bounds are close, by PROBE_SHARE over PROBE_PAUSES pauses (rule 4); not at all while a
+	 * climb would not pay for its pause (rule 8).
 	 */
 	private growthAfter(waitMs: number): number {
-		if (this.upperBound <= this.lowerBound * (1 + PROBE_SHARE)) return 0;
+		if (!this.climbPays(waitMs)) return 0;
 		const pauses = Math.max(1, (PROBE_PAUSES * waitMs) / 1000);
 		if (this.upperBound <= this.rate * (1 + PROBE_SHARE)) return Math.log(1 + PROBE_SHARE) / pauses;
 		const seconds = Math.max(SEARCH_SECONDS, SEARCH_PAUSES * (waitMs / 1000));
 		if (!Number.isFinite(this.upperBound)) return Math.LN2 / (seconds * UNBOUNDED_SEARCH_SHARE);
 		return Math.log(this.upperBound / this.rate) / seconds;
+	}
+
+	/**
+	 * Rule 8: whether climbing from the rate is expected to save more of the sending left than the
+	 * refusal that ends it costs (its pause, at least one spacing).
+	 */
+	private climbPays(waitMs: number): boolean {
+		const left = Math.max(0, this.requestsExpected - this.accepted);
+		// A climb reaches the upper bound, or a probe PROBE_SHARE past the rate.
+		const top = Math.max(this.upperBound, this.rate * (1 + PROBE_SHARE));
+		const midpoint = (this.rate + top) / 2;
+		const saved = (left / this.rate) * (1 - this.rate / midpoint);
+		return saved > Math.max(waitMs / 1000, 1 / this.rate);
 	}
 
 	/** Just under the central estimate, within the bounds. */
@@ -373,6 +435,8 @@ export class ThrottleControl {
 	/** Raises the rate between throttles, as `growthAfter` decided at the last one. */
 	private grow(now: number): void {
 		if (!Number.isFinite(this.rate) || now <= this.lastGrowthAt) return;
+		// The sending left shrinks as it goes: a climb that paid at the cut may stop paying.
+		if (this.growth > 0 && !this.climbPays(this.lastPauseMs)) this.growth = 0;
 		// The credit so far at the old rate, then the new rate from now on.
 		this.credit = this.creditAt_(now);
 		this.creditAt = Math.max(this.creditAt, now);
@@ -399,7 +463,7 @@ export class ThrottleControl {
 		for (let i = index - 1; i >= 0; i--) {
 			const start = this.starts[i];
 			if (start.outcome === PENDING) return Infinity;
-			if (start.outcome === REFUSED) break;
+			if (start.outcome === REFUSED || i === this.tokenStart) break;
 			accepted++;
 			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
 			if (seconds <= 0) return Infinity;
@@ -409,28 +473,29 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * The best lower bound of R that the refused start at `index` proves (rule 1), from earlier
-	 * starts: a refused one held less than a token, an accepted one at most B. Only requests that
-	 * started clearly between the two count (which of two starts close together reached Concur
-	 * first is not known).
+	 * The best lower bound of R known when the start at `index` is refused (rule 1): from an
+	 * earlier start (a refused one left less than a token, an accepted one at most B − 1) to the
+	 * last accepted start before this one. Only requests that started clearly between count
+	 * (which of two starts close together reached Concur first is not known).
 	 */
 	private lowerBoundAt(index: number): { bound: number; anchor: number } {
 		const refusedAt = this.starts[index].at;
 		const first = Math.max(0, index - MAX_SCAN);
-		// Accepted starts before `refusedAt − slack`, counted from the end: times ascending.
+		// Accepted starts before `refusedAt − slack`, times ascending; the last one ends every span.
 		const times: number[] = [];
 		for (let i = first; i < index; i++)
 			if (this.starts[i].outcome === ACCEPTED && this.starts[i].at < refusedAt - this.jitterMs)
 				times.push(this.starts[i].at);
 		let best = { bound: 0, anchor: -1 };
-		for (let i = first; i < index; i++) {
+		const end = times[times.length - 1];
+		for (let i = first; i < index && this.starts[i].at < end; i++) {
 			const start = this.starts[i];
 			if (start.outcome === PENDING) continue;
 			const refused = start.outcome === REFUSED;
 			const from = refused ? start.at + this.jitterMs : start.at;
-			const accepted = times.length - firstAtOrAfter(times, from, refused);
-			const held = refused ? 1 : this.burstHigh;
-			const bound = (accepted - held) / ((refusedAt - start.at + this.jitterMs) / 1000);
+			const accepted = times.length - firstAtOrAfter(times, from, true);
+			const held = refused ? 1 : this.burstHigh - 1;
+			const bound = (accepted - held) / ((end - start.at + this.jitterMs) / 1000);
 			if (bound > best.bound) best = { bound, anchor: i };
 		}
 		return best;

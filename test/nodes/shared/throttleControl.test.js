@@ -315,22 +315,69 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.delayBeforeStart(startAt)).toBeCloseTo(1000 / control.rate + 30, 6);
 	});
 
-	test('rule 8: once the proofs bracket R within 5 %, the rate holds: no probe', () => {
-		// B 20 at about R 32/s: three windows prove R ≥ 31.8; a refusal at the paced rate after it
-		// proves R < 33.2.
+	test('rule 8: a climb that would not pay for its pause over the requests left does not start', () => {
+		// B 20 at about R 32/s: three windows prove R ≥ 31.8, a refusal at the paced rate R < 33.2.
+		// A climb gains at most about 2 % of the sending left and costs a 1 s pause: it pays with
+		// 100,000 requests left (about 50 minutes), not with 1,000 (half a minute).
+		const rateAfter = (requestsLeft) => {
+			const control = auto();
+			control.expect(requestsLeft);
+			windowEndingInRefusal(control, 0, 20, 100, 1_000);
+			windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 1_000);
+			windowEndingInRefusal(control, control.pausedUntil, 50, 1_000, 1_000);
+			const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 500);
+			const refusedAt = last + control.delayBeforeStart(last);
+			control.started(refusedAt);
+			control.throttled(refusedAt + 1, refusedAt, 1_000);
+			const restart = control.pausedUntil;
+			const held = control.rate;
+			control.started(restart);
+			control.succeeded(restart + 20_000, restart);
+			return control.rate / held;
+		};
+		expect(rateAfter(1_000)).toBe(1);
+		expect(rateAfter(100_000)).toBeGreaterThan(1);
+	});
+
+	test('rule 1: a span ends at the last accepted start, not at the refusal after it', () => {
+		// A refusal, then 10 accepted 100 ms apart, then nothing until a refusal 3 s later: the
+		// ten prove about 9 / 0.9 s, whatever the quiet time after them.
 		const control = auto();
-		windowEndingInRefusal(control, 0, 20, 100, 1_000);
-		windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 1_000);
-		windowEndingInRefusal(control, control.pausedUntil, 50, 1_000, 1_000);
-		const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 500);
+		const first = windowEndingInRefusal(control, 0, 20, 100, 1_000);
+		const from = control.pausedUntil;
+		for (let i = 0; i < 10; i++) {
+			control.started(from + i * 100);
+			control.succeeded(from + i * 100 + 1, from + i * 100);
+		}
+		control.started(from + 4_000);
+		control.throttled(from + 4_001, from + 4_000, 1_000);
+		expect(control.lowerBound).toBeGreaterThan(9 / ((from + 900 - first + 10) / 1000));
+	});
+
+	test('rule 1 while the sending flows: an upper bound the accepted requests pass is dropped', () => {
+		// A refusal at random at the paced rate set an upper bound there (rule 3); the sending then
+		// goes on accepted at that rate and above, so the search resumes without a bound.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 20, 100, 100);
+		const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 1_000);
 		const refusedAt = last + control.delayBeforeStart(last);
+		const refused = control.rate;
 		control.started(refusedAt);
-		control.throttled(refusedAt + 1, refusedAt, 1_000);
-		const restart = control.pausedUntil;
-		const held = control.rate;
-		control.started(restart);
-		control.succeeded(restart + 20_000, restart);
-		expect(control.rate).toBe(held);
+		control.throttled(refusedAt + 1, refusedAt, 100);
+		sendPaced(control, control.pausedUntil, control.pausedUntil + 4_500);
+		expect(control.rate).toBeGreaterThan(refused * 2);
+	});
+
+	test('rule 3: the request that fetched the token bounds nothing (it reached Concur late)', () => {
+		// It went alone, and its answer came 300 ms later with the token fetched on the way; the
+		// next request, refused, bounds R only from requests whose start was their departure.
+		const control = auto(true);
+		control.started(0);
+		control.succeeded(300, 0);
+		control.started(300);
+		control.throttled(350, 300, 100);
+		// From the token request's start, R < 1 / 0.295 s; from its answer, nothing.
+		expect(control.rate).toBeGreaterThan(1000 / 295);
 	});
 
 	test('rule 6: a refusal alone after a steady flow is taken as random: no cut', () => {
