@@ -29,8 +29,9 @@
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
- *    when the others since the last cut exceed REFUSED_SHARE of the answers or their pauses
- *    PROBE_SHARE of the time, that is when refusing costs more than sending slower would.
+ *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
+ *    run, so a limit that refuses a few percent after every cut still cuts) or their pauses since
+ *    the last cut PROBE_SHARE of the time: when refusing costs more than sending slower would.
  * 7. Jitter. A request reaches Concur later than it starts, by a delay that varies (n8n's work
  *    before it leaves, the network, a busy machine): one that left late and the next that left
  *    early arrive closer than planned, and a bucket of one token refuses the second, at any
@@ -40,13 +41,16 @@
  *    With a burst of one, the pacing adds to its spacing the margin m that minimizes the expected time per request: the spacing plus m,
  *    plus the share of samples over m times the pause a refusal costs every sender. With
  *    `Retry-After: 0` no margin pays; with long pauses it pays to be a little slower.
- * 8. Hold. R does not change within a run, and a climb ends in a refusal that costs its pause
- *    (at least one spacing): with R anywhere between the rate and where the climb goes (the
- *    upper bound, or a probe's step), it is expected to save the share (1 − rate / midpoint) of
- *    the sending still to do (the requests left at the rate). Once that is less than the pause,
- *    the rate holds where it is.
+ * 8. Hold. R does not change within a run, and a climb ends in a refusal that costs its pause and
+ *    the refused request's spacing. With R anywhere between the rate and where the climb goes
+ *    (the upper bound, or a probe's step), a climb is expected to save the share
+ *    (1 − rate / midpoint) of the sending still to do (the requests left at the rate). While that
+ *    is less than the refusal costs, or the refusal would not fit in REFUSED_SHARE of the run's
+ *    requests, the rate holds.
  * Before the first cut, requests in flight double every round trip while answers come quickly
- * (TCP's slow start), from a few up to `maxParallel`, unpaced.
+ * (TCP's slow start), from a few up to `maxParallel`, unpaced, and up to REFUSED_SHARE of the
+ * run's requests: when the bucket runs dry, the requests in flight with the first refusal are
+ * refused too, and each is an extra request.
  * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
  */
 export interface ThrottleSettings {
@@ -170,7 +174,8 @@ export class ThrottleControl {
 	private lastCapProbeAt = 0;
 	/** Answers since the last cut, and when it was (rule 6). */
 	private refusedSinceCut = 0;
-	private acceptedSinceCut = 0;
+	/** Refused answers in the run (rule 6; `accepted` counts the others). */
+	private refused = 0;
 	private cutAt = 0;
 	/** The start of the request that went alone and fetched the token: it reached Concur late. */
 	private tokenStart = -1;
@@ -182,8 +187,9 @@ export class ThrottleControl {
 	private flowAnchor?: number;
 	private flowEnd = 0;
 	private flowAccepted = 0;
-	/** The requests the run still has to send (rule 8): unknown until the caller says. */
+	/** The requests the run has to send (rule 8, and slow start's ceiling): unknown until told. */
 	private requestsExpected = Infinity;
+	private requestsInRun = Infinity;
 
 	constructor(
 		private readonly settings: ThrottleSettings,
@@ -199,6 +205,7 @@ export class ThrottleControl {
 	/** The run has `count` requests to send, each accepted once (rule 8 weighs a climb by them). */
 	expect(count: number): void {
 		this.requestsExpected = this.accepted + count;
+		this.requestsInRun = count;
 	}
 
 	/** How long a request that wants to start now must wait (0: it may start). */
@@ -224,7 +231,6 @@ export class ThrottleControl {
 	succeeded(now: number, startedAt: number): void {
 		this.throttlesInRow = 0;
 		this.accepted++;
-		this.acceptedSinceCut++;
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
@@ -255,7 +261,8 @@ export class ThrottleControl {
 		}
 		if (++this.successesSinceGrowth < this.limit) return;
 		this.successesSinceGrowth = 0;
-		this.limit = Math.min(this.settings.maxParallel, this.limit * 2);
+		const echoes = Math.floor(REFUSED_SHARE * this.requestsInRun);
+		this.limit = Math.min(this.settings.maxParallel, this.limit * 2, Math.max(this.limit, echoes));
 	}
 
 	/**
@@ -288,6 +295,7 @@ export class ThrottleControl {
 		// Refusals that no bucket explains (at random): the bounds only steer, so widen the upper one.
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
 		this.refusedSinceCut++;
+		this.refused++;
 		const minimum =
 			this.throttlesInRow === 0
 				? 0
@@ -304,13 +312,13 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * Whether the refusals since the last cut, this one aside (a refusal alone may come at random,
-	 * rule 6), cost more than sending slower would: more than REFUSED_SHARE of the answers, or
-	 * pauses more than PROBE_SHARE of the time.
+	 * Whether the refusals, this one aside (a refusal alone may come at random, rule 6), cost more
+	 * than sending slower would: more than REFUSED_SHARE of the run's answers, or pauses since the
+	 * last cut more than PROBE_SHARE of the time.
 	 */
 	private refusalsCostTooMuch(now: number, waitMs: number): boolean {
-		const others = this.refusedSinceCut - 1;
-		const answered = this.refusedSinceCut + this.acceptedSinceCut;
+		const others = this.refused - 1;
+		const answered = this.refused + this.accepted;
 		const seconds = Math.max(now - this.cutAt, 1) / 1000;
 		return (
 			others > REFUSED_SHARE * answered ||
@@ -323,7 +331,6 @@ export class ThrottleControl {
 		this.lastCutAt = now;
 		this.cutAt = now;
 		this.refusedSinceCut = 0;
-		this.acceptedSinceCut = 0;
 		this.slowStart = false;
 		this.successesSinceGrowth = 0;
 		const sending = Number.isFinite(this.rate) ? this.rate : this.slowStartRate(startedAt);
@@ -388,15 +395,17 @@ export class ThrottleControl {
 
 	/**
 	 * Rule 8: whether climbing from the rate is expected to save more of the sending left than the
-	 * refusal that ends it costs (its pause, at least one spacing).
+	 * refusal that ends it costs (its pause and the refused request's spacing), and that refusal
+	 * fits in the run's share of extra requests (rule 6).
 	 */
 	private climbPays(waitMs: number): boolean {
 		const left = Math.max(0, this.requestsExpected - this.accepted);
+		if (this.refused + 1 > REFUSED_SHARE * (this.accepted + this.refused + left)) return false;
 		// A climb reaches the upper bound, or a probe PROBE_SHARE past the rate.
 		const top = Math.max(this.upperBound, this.rate * (1 + PROBE_SHARE));
 		const midpoint = (this.rate + top) / 2;
 		const saved = (left / this.rate) * (1 - this.rate / midpoint);
-		return saved > Math.max(waitMs / 1000, 1 / this.rate);
+		return saved > waitMs / 1000 + 1 / this.rate;
 	}
 
 	/** Just under the central estimate, within the bounds. */

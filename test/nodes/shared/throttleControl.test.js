@@ -94,6 +94,18 @@ describe('how many requests may be in flight', () => {
 		expect(limits).toEqual([8, 16, 32, 50, 50, 50]);
 	});
 
+	test("slow start doubles only up to REFUSED_SHARE of the run's requests (the echoes of its first refusal)", () => {
+		const limitAfter = (requests) => {
+			const control = auto();
+			control.expect(requests);
+			succeedRounds(control, 0, 6);
+			return control.limit;
+		};
+		expect(limitAfter(1_000)).toBe(50);
+		expect(limitAfter(200)).toBe(16);
+		expect(limitAfter(50)).toBe(AUTO_START_PARALLEL);
+	});
+
 	test('growth stops while latency climbs', () => {
 		const control = auto();
 		let now = succeedRounds(control, 0, 1, 50);
@@ -339,6 +351,27 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(rateAfter(100_000)).toBeGreaterThan(1);
 	});
 
+	test("rule 8: a climb whose refusal would not fit in the run's share of extra requests does not start", () => {
+		// The first window ended with 25 echoes refused; with Retry-After: 0 a climb costs little
+		// time, but a run of 300 requests has 24 extra to spend (8 %), and 3,000 have 240.
+		const climbs = (requests) => {
+			const control = auto();
+			control.expect(requests);
+			for (let i = 0; i < 20; i++) control.started(0);
+			for (let i = 0; i < 25; i++) control.started(1);
+			for (let i = 0; i < 20; i++) control.succeeded(50, 0);
+			for (let i = 0; i < 25; i++) control.throttled(51, 1, 0);
+			windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 0);
+			const restart = control.pausedUntil + 1;
+			const held = control.rate;
+			control.started(restart);
+			control.succeeded(restart + 5_000, restart);
+			return control.rate > held;
+		};
+		expect(climbs(300)).toBe(false);
+		expect(climbs(3_000)).toBe(true);
+	});
+
 	test('rule 1: a span ends at the last accepted start, not at the refusal after it', () => {
 		// A refusal, then 10 accepted 100 ms apart, then nothing until a refusal 3 s later: the
 		// ten prove about 9 / 0.9 s, whatever the quiet time after them.
@@ -388,6 +421,27 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBe(Infinity);
 		now = succeedRounds(control, now + 50, 1, 50);
 		expect(control.limit).toBe(50);
+	});
+
+	test("rule 6: refusals count over the run: a lone refusal cuts once the run's share is spent", () => {
+		// The first window: 10 accepted, 3 refused (the second cut, the third an echo). After 20
+		// accepted, one more refusal (Retry-After: 0, no pause to weigh) puts the run's refused
+		// past 8 % of its answers, though not the answers since the cut.
+		const control = auto();
+		for (let i = 0; i < 10; i++) control.started(0);
+		for (let i = 0; i < 3; i++) control.started(1);
+		for (let i = 0; i < 10; i++) control.succeeded(50, 0);
+		for (let i = 0; i < 3; i++) control.throttled(51, 1, 0);
+		let now = control.pausedUntil;
+		for (let i = 0; i < 20; i++) {
+			now += control.delayBeforeStart(now);
+			control.started(now);
+			control.succeeded(now + 50, now);
+		}
+		const before = control.rate;
+		control.started(now + 100);
+		control.throttled(now + 150, now + 100, 0);
+		expect(control.rate).toBeLessThan(before);
 	});
 
 	test('rule 6: refusals that come more often than REFUSED_SHARE of the answers cut', () => {
