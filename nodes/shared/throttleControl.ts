@@ -45,8 +45,9 @@
  *    the refused request's spacing. With R anywhere between the rate and where the climb goes
  *    (the upper bound, or a probe's step), a climb is expected to save the share
  *    (1 − rate / midpoint) of the sending still to do (the requests left at the rate). While that
- *    is less than the refusal costs, or the refusal would not fit in REFUSED_SHARE of the run's
- *    requests, the rate holds.
+ *    is less than the refusal costs, the rate holds; a probe also holds once its refusal would not
+ *    fit in REFUSED_SHARE of the run's requests (a search towards a far upper bound does not:
+ *    stuck under R, the sending would lose more than the share).
  * Before the first cut, requests in flight double every round trip while answers come quickly
  * (TCP's slow start), from a few up to `maxParallel`, unpaced, and up to REFUSED_SHARE of the
  * run's requests: when the bucket runs dry, the requests in flight with the first refusal are
@@ -395,13 +396,15 @@ export class ThrottleControl {
 
 	/**
 	 * Rule 8: whether climbing from the rate is expected to save more of the sending left than the
-	 * refusal that ends it costs (its pause and the refused request's spacing), and that refusal
-	 * fits in the run's share of extra requests (rule 6).
+	 * refusal that ends it costs (its pause and the refused request's spacing), and, for a probe,
+	 * that its refusal fits in the run's share of extra requests (rule 6).
 	 */
 	private climbPays(waitMs: number): boolean {
 		const left = Math.max(0, this.requestsExpected - this.accepted);
-		if (this.refused + 1 > REFUSED_SHARE * (this.accepted + this.refused + left)) return false;
 		// A climb reaches the upper bound, or a probe PROBE_SHARE past the rate.
+		const probe = this.upperBound <= this.rate * (1 + PROBE_SHARE);
+		const share = (this.refused + 1) / (this.accepted + this.refused + left);
+		if (probe && share > REFUSED_SHARE) return false;
 		const top = Math.max(this.upperBound, this.rate * (1 + PROBE_SHARE));
 		const midpoint = (this.rate + top) / 2;
 		const saved = (left / this.rate) * (1 - this.rate / midpoint);

@@ -351,25 +351,32 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(rateAfter(100_000)).toBeGreaterThan(1);
 	});
 
-	test("rule 8: a climb whose refusal would not fit in the run's share of extra requests does not start", () => {
-		// The first window ended with 25 echoes refused; with Retry-After: 0 a climb costs little
-		// time, but a run of 300 requests has 24 extra to spend (8 %), and 3,000 have 240.
-		const climbs = (requests) => {
+	test("rule 8: a probe whose refusal would not fit in the run's share of extra requests does not start", () => {
+		// The first window ended with 40 echoes refused; then the bounds close in (B 20 at about
+		// R 32/s). With Retry-After: 0 a probe costs little time, but its refusal would take the
+		// run's refused past 8 % of 300 requests; of 3,000 it would not.
+		const probes = (requests) => {
 			const control = auto();
 			control.expect(requests);
 			for (let i = 0; i < 20; i++) control.started(0);
-			for (let i = 0; i < 25; i++) control.started(1);
+			for (let i = 0; i < 40; i++) control.started(1);
 			for (let i = 0; i < 20; i++) control.succeeded(50, 0);
-			for (let i = 0; i < 25; i++) control.throttled(51, 1, 0);
+			for (let i = 0; i < 40; i++) control.throttled(51, 1, 0);
 			windowEndingInRefusal(control, control.pausedUntil, 49, 1_000, 0);
+			windowEndingInRefusal(control, control.pausedUntil, 50, 1_000, 0);
+			const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 500);
+			const refusedAt = last + control.delayBeforeStart(last);
+			control.started(refusedAt);
+			control.throttled(refusedAt + 1, refusedAt, 0);
 			const restart = control.pausedUntil + 1;
 			const held = control.rate;
+			expect(control.upperBound).toBeLessThanOrEqual(held * 1.05);
 			control.started(restart);
 			control.succeeded(restart + 5_000, restart);
 			return control.rate > held;
 		};
-		expect(climbs(300)).toBe(false);
-		expect(climbs(3_000)).toBe(true);
+		expect(probes(300)).toBe(false);
+		expect(probes(3_000)).toBe(true);
 	});
 
 	test('rule 1: a span ends at the last accepted start, not at the refusal after it', () => {
