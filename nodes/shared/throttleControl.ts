@@ -173,11 +173,11 @@ export class ThrottleControl {
 	private maxAcceptedInFlight = 0;
 	private minRefusedInFlight = Infinity;
 	private lastCapProbeAt = 0;
-	/** Answers since the last cut, and when it was (rule 6). */
+	/** Refusals since the last cut, and when it was (rule 6). */
 	private refusedSinceCut = 0;
+	private cutAt = 0;
 	/** Refused answers in the run (rule 6; `accepted` counts the others). */
 	private refused = 0;
-	private cutAt = 0;
 	/** The start of the request that went alone and fetched the token: it reached Concur late. */
 	private tokenStart = -1;
 	/**
@@ -460,8 +460,8 @@ export class ThrottleControl {
 	 * The upper bound of R that a refused start proves (rule 3). From the last accepted start o
 	 * after which the bucket did not overflow (it held at least nothing after it) it gained less
 	 * than the requests accepted from o on: R is below the largest of those over the time since o,
-	 * over the accepted starts since the previous refusal. None while an answer in between is
-	 * unknown, or when an accepted start came with this one (which reached Concur first is not
+	 * over the accepted starts since the previous refusal (one not answered yet counted as
+	 * accepted). None when an accepted start came with this one (which reached Concur first is not
 	 * known).
 	 */
 	private upperBoundAt(index: number): number {
@@ -474,12 +474,12 @@ export class ThrottleControl {
 		let accepted = 0;
 		for (let i = index - 1; i >= 0; i--) {
 			const start = this.starts[i];
-			if (start.outcome === PENDING) return Infinity;
 			if (start.outcome === REFUSED || i === this.tokenStart) break;
+			// One not answered yet may be accepted: counting it keeps the bound true, if looser.
 			accepted++;
 			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
-			if (seconds <= 0) return Infinity;
-			best = Math.max(best, accepted / seconds);
+			// Starts closer than the jitter may have arrived after it: only longer spans prove.
+			if (seconds > 0) best = Math.max(best, accepted / seconds);
 		}
 		return best > 0 ? best : Infinity;
 	}
