@@ -38,9 +38,11 @@
  *    rate under R (so its refusal bounds R only by its spacing less the jitter, rule 3, and a
  *    cut with nothing proven halves the rate refused). Two answers' times differ by such
  *    delays, so their differences sample how much earlier than planned a request can arrive.
- *    With a burst of one, the pacing adds to its spacing the margin m that minimizes the expected time per request: the spacing plus m,
- *    plus the share of samples over m times the pause a refusal costs every sender. With
- *    `Retry-After: 0` no margin pays; with long pauses it pays to be a little slower.
+ *    With a burst of one, the pacing adds to its spacing the margin m that minimizes the
+ *    expected time per request: the spacing plus m, plus the chance of a refusal times what it
+ *    costs (the pause for every sender, and the refused request's spacing). The share of samples
+ *    over m overstates that chance (an answer's time varies on its way back too), so it is
+ *    scaled by how often Concur refused the paced starts against how often the shares predicted.
  * 8. Hold. R does not change within a run, and a climb ends in a refusal that costs its pause and
  *    the refused request's spacing. With R anywhere between the rate and where the climb goes
  *    (the upper bound, or a probe's step), a climb is expected to save the share
@@ -150,6 +152,11 @@ export class ThrottleControl {
 	private lastPauseMs = 0;
 	/** Milliseconds the pacing adds to each spacing for the jitter (rule 7). */
 	marginMs = 0;
+	/** The share of answer-time differences over the margin: the refusals they predict per start. */
+	private shareOverMargin = 0;
+	/** Paced starts refused with a burst of one, and how many the answer times predicted (rule 7). */
+	private pacedRefusals = 0;
+	private predictedRefusals = 0;
 	private readonly starts: Start[] = [];
 	/** Where the first window (from a full bucket) ended: the index of the first refused start. */
 	private firstRefusal?: number;
@@ -221,6 +228,7 @@ export class ThrottleControl {
 	started(now: number): void {
 		if (this.starts.length === 0) this.cutAt = now;
 		this.grow(now);
+		if (this.jitterPaced()) this.predictedRefusals += this.shareOverMargin;
 		if (Number.isFinite(this.rate)) {
 			this.credit = this.creditAt_(now) - 1;
 			this.creditAt = Math.max(this.creditAt, now);
@@ -273,6 +281,8 @@ export class ThrottleControl {
 	 * cut again.
 	 */
 	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
+		// An echo started before the last cut, at another rate (or unpaced, in slow start).
+		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
 		const index = this.settle(startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);
@@ -344,7 +354,7 @@ export class ThrottleControl {
 		this.rate = Math.max(MIN_RATE, this.lowerBound, half, this.restartRate());
 		if (this.firstRefusal !== undefined)
 			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 2));
-		this.marginMs = this.jitterMargin();
+		this.updateMargin();
 		if (this.adaptive) this.limit = this.capLimit(now);
 		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
 		this.credit = 0;
@@ -421,21 +431,36 @@ export class ThrottleControl {
 		return 1000 / (1000 / this.rate + this.marginMs);
 	}
 
+	/** Whether the pacing is spaced for the jitter (rule 7): a burst of one, once it is known. */
+	private jitterPaced(): boolean {
+		return this.burstLow === 1 && this.firstRefusal !== undefined && Number.isFinite(this.rate);
+	}
+
 	/**
-	 * Rule 7: with a burst of one, the margin that minimizes the spacing plus the expected cost of
-	 * a refusal (the share of answer-time differences over the margin, times the pause).
+	 * Rule 7: the margin that minimizes the spacing plus the expected cost of a refusal: its chance
+	 * times what it costs (the pause, and the refused request's spacing, sent again). An answer's
+	 * time also varies on its way back, which cannot make a request arrive early, so the share of
+	 * answer-time differences over the margin overstates that chance: it is scaled by the refusals
+	 * Concur made of the paced starts over those the shares predicted (never up: refusals beyond
+	 * them come from the rate, rules 3 and 8).
 	 */
-	private jitterMargin(): number {
-		if (this.burstLow > 1 || this.firstRefusal === undefined || !Number.isFinite(this.rate))
-			return 0;
+	private updateMargin(): void {
+		this.marginMs = 0;
+		this.shareOverMargin = 0;
+		if (!this.jitterPaced()) return;
 		const gaps = this.answerGaps.filter((gap) => gap > 0).sort((a, b) => a - b);
-		const count = this.answerGaps.length;
-		let best = { margin: 0, cost: (gaps.length / Math.max(count, 1)) * this.lastPauseMs };
+		const count = Math.max(this.answerGaps.length, 1);
+		const seen = Math.min(1, (this.pacedRefusals + 1) / (this.predictedRefusals + 1));
+		const refusalMs = seen * (this.lastPauseMs + 1000 / this.rate);
+		const share = gaps.length / count;
+		let best = { margin: 0, share, cost: share * refusalMs };
 		gaps.forEach((margin, i) => {
-			const cost = margin + ((gaps.length - 1 - i) / count) * this.lastPauseMs;
-			if (cost < best.cost) best = { margin, cost };
+			const over = (gaps.length - 1 - i) / count;
+			const cost = margin + over * refusalMs;
+			if (cost < best.cost) best = { margin, share: over, cost };
 		});
-		return best.margin;
+		this.marginMs = best.margin;
+		this.shareOverMargin = best.share;
 	}
 
 	/** Tokens in the pacing bucket at `now`: it refills at the rate, up to the burst. */
@@ -585,7 +610,7 @@ export class ThrottleControl {
 				this.credit = this.creditAt_(now);
 				this.creditAt = Math.max(this.creditAt, now);
 			}
-			this.marginMs = this.jitterMargin();
+			this.updateMargin();
 		}
 		this.lastAnswerLatency = latency;
 	}

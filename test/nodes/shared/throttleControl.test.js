@@ -338,6 +338,41 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.delayBeforeStart(startAt)).toBeCloseTo(1000 / control.rate + 30, 6);
 	});
 
+	test("rule 7: with Retry-After: 0 a refusal still costs the refused request's spacing", () => {
+		// A burst of one (one accepted, three refused); then one answer in four comes 4 ms late. At
+		// 40 requests/s a 4 ms margin costs less than a spacing of 25 ms lost a quarter of the time.
+		const control = auto();
+		windowWithEchoes(control, 1, 3);
+		let answers = 0;
+		playPaced(control, control.pausedUntil, control.pausedUntil + 500, () =>
+			answers++ % 4 === 3 ? 54 : 50,
+		);
+		expect(control.marginMs).toBeCloseTo(4, 6);
+	});
+
+	test('rule 7: the margin follows how often Concur refuses the paced starts, not the answer times alone', () => {
+		// One answer in twenty comes 100 ms late, one in five of the others 20 ms late: a 20 ms
+		// margin costs less than a 1 s pause a fifth of the time, as far as the answer times tell.
+		// Concur then refuses none of the paced starts, where the times predicted one in twenty:
+		// the margin goes once the evidence outweighs them.
+		const control = auto();
+		control.expect(60);
+		windowEndingInRefusal(control, 0, 1, 100, 1_000);
+		let now = playPaced(control, control.pausedUntil, control.pausedUntil + 3_000, () => 50);
+		now += control.delayBeforeStart(now);
+		control.started(now);
+		control.throttled(now + 50, now, 1_000);
+		let answers = 0;
+		const latency = () => {
+			const i = answers++;
+			return i % 20 === 0 ? 150 : i % 4 === 0 ? 70 : 50;
+		};
+		now = playPaced(control, control.pausedUntil, control.pausedUntil + 30_000, latency);
+		expect(control.marginMs).toBe(20);
+		playPaced(control, now, now + 60_000, latency);
+		expect(control.marginMs).toBe(0);
+	});
+
 	test('rule 8: a climb that would not pay for its pause over the requests left does not start', () => {
 		// B 20 at about R 32/s: three windows prove R ≥ 31.8, a refusal at the paced rate R < 33.2.
 		// A climb gains at most about 2 % of the sending left and costs a 1 s pause: it pays with
