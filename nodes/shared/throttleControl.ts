@@ -450,6 +450,7 @@ export class ThrottleControl {
 		if (!this.jitterPaced()) return;
 		const gaps = this.answerGaps.filter((gap) => gap > 0).sort((a, b) => a - b);
 		const count = Math.max(this.answerGaps.length, 1);
+		// One refusal on each side to begin with: the answer times hold until the starts outweigh them.
 		const seen = Math.min(1, (this.pacedRefusals + 1) / (this.predictedRefusals + 1));
 		const refusalMs = seen * (this.lastPauseMs + 1000 / this.rate);
 		const share = gaps.length / count;

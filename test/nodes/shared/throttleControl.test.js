@@ -356,6 +356,7 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		// Concur then refuses none of the paced starts, where the times predicted one in twenty:
 		// the margin goes once the evidence outweighs them.
 		const control = auto();
+		// A short run: rule 8 holds the rate, so only the margin moves.
 		control.expect(60);
 		windowEndingInRefusal(control, 0, 1, 100, 1_000);
 		let now = playPaced(control, control.pausedUntil, control.pausedUntil + 3_000, () => 50);
