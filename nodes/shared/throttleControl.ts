@@ -487,14 +487,16 @@ export class ThrottleControl {
 	 * after which the bucket did not overflow (it held at least nothing after it) it gained less
 	 * than the requests accepted from o on: R is below the largest of those over the time since o,
 	 * over the accepted starts since the previous refusal (one not answered yet counted as
-	 * accepted). None when an accepted start came with this one (which reached Concur first is not
-	 * known).
+	 * accepted). The last of them to reach Concur before the refused one always qualifies (nothing
+	 * was spent between, so nothing overflowed); which one it was is not known, so a start within
+	 * the jitter of the refused one, before or after, leaves R unbounded: from the others the
+	 * bucket may have overflowed (a bucket of one does between any two starts paced under R).
 	 */
 	private upperBoundAt(index: number): number {
 		const refusedAt = this.starts[index].at;
 		for (let i = index + 1; i < this.starts.length; i++) {
 			if (this.starts[i].at > refusedAt + this.jitterMs) break;
-			if (this.starts[i].outcome === ACCEPTED) return Infinity;
+			if (this.starts[i].outcome !== REFUSED) return Infinity;
 		}
 		let best = 0;
 		let accepted = 0;
@@ -504,8 +506,8 @@ export class ThrottleControl {
 			// One not answered yet may be accepted: counting it keeps the bound true, if looser.
 			accepted++;
 			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
-			// Starts closer than the jitter may have arrived after it: only longer spans prove.
-			if (seconds > 0) best = Math.max(best, accepted / seconds);
+			if (seconds <= 0) return Infinity;
+			best = Math.max(best, accepted / seconds);
 		}
 		return best > 0 ? best : Infinity;
 	}

@@ -452,23 +452,27 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(refused * 2);
 	});
 
-	test('rule 3: a refusal bounds R though requests that started with it or just before are still in flight', () => {
-		// Slow start against R 100/s, B 10: rounds of 4, 8 and 16 starts 50 ms apart; the third
-		// round has 7 accepted and 9 refused, and the refusals are answered first. The starts
-		// before them in the same round prove nothing (too close), the rounds before do.
+	test('rule 3: a refusal answered before the requests that started ahead of it still bounds R', () => {
+		// Starts at 0 and 30 ms are still in flight when the one at 60 ms is refused: counted as
+		// accepted, the one at 30 ms bounds R by its spacing less the jitter (5 ms), 1 / 25 ms.
 		const control = auto();
-		for (const [at, count] of [
-			[0, 4],
-			[50, 8],
-		]) {
-			for (let i = 0; i < count; i++) control.started(at);
-			for (let i = 0; i < count; i++) control.succeeded(at + 50, at);
-		}
-		for (let i = 0; i < 16; i++) control.started(100);
-		for (let i = 0; i < 9; i++) control.throttled(150, 100, 2_000);
-		for (let i = 0; i < 7; i++) control.succeeded(150, 100);
+		for (const at of [0, 30, 60]) control.started(at);
+		control.throttled(110, 60, 2_000);
 		expect(control.upperBound).toBeLessThan(Infinity);
-		expect(control.upperBound).toBeGreaterThanOrEqual(100);
+		expect(control.upperBound).toBeGreaterThanOrEqual(1000 / 25);
+	});
+
+	test('rule 3: a start within the jitter before the refused one leaves R unbounded', () => {
+		// A bucket of one at 250/s refuses a start 3 ms after an accepted one that arrived late.
+		// The start at 0 would bound R to 2 / 18 ms, but the bucket overflowed after it.
+		const control = auto();
+		for (const at of [0, 20]) {
+			control.started(at);
+			control.succeeded(at + 50, at);
+		}
+		control.started(23);
+		control.throttled(73, 23, 1_000);
+		expect(control.upperBound).toBe(Infinity);
 	});
 
 	test('rule 3: the request that fetched the token bounds nothing (it reached Concur late)', () => {
