@@ -475,6 +475,17 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.upperBound).toBe(Infinity);
 	});
 
+	test('rule 3: a start within the jitter after the refused one leaves R unbounded, answered or not', () => {
+		// The start at 32 ms, still in flight, may have reached Concur first and been accepted.
+		const control = auto();
+		control.started(0);
+		control.succeeded(50, 0);
+		control.started(30);
+		control.started(32);
+		control.throttled(80, 30, 1_000);
+		expect(control.upperBound).toBe(Infinity);
+	});
+
 	test('rule 3: the request that fetched the token bounds nothing (it reached Concur late)', () => {
 		// It went alone, and its answer came 300 ms later with the token fetched on the way; the
 		// next request, refused, bounds R only from requests whose start was their departure.
