@@ -15,13 +15,15 @@
  *    window, of the requests accepted from s until the first refusal over R × the time left, is B
  *    (to one); with R's lower bound, an upper estimate of B for rule 1.
  * 3. Upper bound. Since the last accepted start (after which the bucket held at least nothing)
- *    the requests accepted, over the time less the jitter, are more than R. It steers the search.
+ *    the requests accepted, over the time less the jitter, are more than R; since a refused one
+ *    (which left under a token), one more than them. It steers the search.
  *    With a burst to spare, paced starts that Concur refuses were faster than R; with a burst of
  *    one they prove nothing more, as an arrival that came early is refused at any rate (rule 7).
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
  *    the best estimate (rule 1 with B at its estimate and the levels mid-range), within the
- *    bounds, paced from an empty bucket, and climbs to the upper bound over SEARCH_PAUSES
+ *    bounds, paced from an empty bucket, and once Concur accepts a request after the pause (the
+ *    rate may still be over R before), climbs to the upper bound over SEARCH_PAUSES
  *    pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it
  *    probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same
  *    share of the time whatever the pause.
@@ -50,6 +52,11 @@
  *    is less than the refusal costs, the rate holds; a probe also holds once its refusal would not
  *    fit in REFUSED_SHARE of the run's requests (a search towards a far upper bound does not:
  *    stuck under R, the sending would lose more than the share).
+ * 9. Waking. The first request after a pause leaves later than the next (every waiting request
+ *    wakes at once: through n8n-core after a 2 s pause its answer took 62–71 ms where the others'
+ *    took 52–55), so a bucket of one refuses the second, a pause lost for a spacing. So with a
+ *    burst of one, after a pause longer than a round trip the first request goes alone, and the
+ *    next starts once it is answered: a round trip, less than the pause it saves.
  * Before the first cut, requests in flight double every round trip while answers come quickly
  * (TCP's slow start), from a few up to `maxParallel`, unpaced, and up to REFUSED_SHARE of the
  * run's requests: when the bucket runs dry, the requests in flight with the first refusal are
@@ -195,6 +202,9 @@ export class ThrottleControl {
 	private flowAnchor?: number;
 	private flowEnd = 0;
 	private flowAccepted = 0;
+	/** Rule 9: the next start after the pause goes alone; and its start, until it is answered. */
+	private aloneAfterPause = false;
+	private aloneStart?: number;
 	/** The requests the run has to send (rule 8, and slow start's ceiling): unknown until told. */
 	private requestsExpected = Infinity;
 	private requestsInRun = Infinity;
@@ -220,6 +230,12 @@ export class ThrottleControl {
 	delayBeforeStart(now: number): number {
 		const pause = this.pausedUntil - now;
 		if (!Number.isFinite(this.rate)) return Math.max(0, pause);
+		if (this.aloneStart !== undefined) {
+			// Until its answer, expected as late as the latest of late, or until it counts as lost.
+			const expected = this.aloneStart + Math.max(...this.latencies);
+			if (now < this.aloneStart + this.lostAfterMs()) return Math.max(1, expected - now);
+			this.aloneStart = undefined;
+		}
 		const credit = this.creditAt_(now);
 		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.pace());
 	}
@@ -227,6 +243,10 @@ export class ThrottleControl {
 	/** Books the start of a request at `now`: it takes a token of the pacing bucket. */
 	started(now: number): void {
 		if (this.starts.length === 0) this.cutAt = now;
+		if (this.aloneAfterPause && now >= this.pausedUntil) {
+			this.aloneAfterPause = false;
+			this.aloneStart = now;
+		}
 		this.grow(now);
 		if (this.jitterPaced()) this.predictedRefusals += this.shareOverMargin;
 		if (Number.isFinite(this.rate)) {
@@ -239,6 +259,7 @@ export class ThrottleControl {
 	/** Concur accepted a request that started at `startedAt`. */
 	succeeded(now: number, startedAt: number): void {
 		this.throttlesInRow = 0;
+		if (startedAt === this.aloneStart) this.aloneStart = undefined;
 		this.accepted++;
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
@@ -283,6 +304,7 @@ export class ThrottleControl {
 	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
 		// An echo started before the last cut, at another rate (or unpaced, in slow start).
 		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
+		if (startedAt === this.aloneStart) this.aloneStart = undefined;
 		const index = this.settle(startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);
@@ -320,6 +342,8 @@ export class ThrottleControl {
 			this.rate = Math.max(this.lowerBound, this.restartRate());
 			this.growth = this.growthAfter(this.pausedUntil - this.lastCutAt);
 		}
+		// Rule 9: with a burst of one, a pause longer than a round trip ends with one request alone.
+		if (this.jitterPaced() && wait > this.minLatencyMs) this.aloneAfterPause = true;
 	}
 
 	/**
@@ -473,6 +497,12 @@ export class ThrottleControl {
 	/** Raises the rate between throttles, as `growthAfter` decided at the last one. */
 	private grow(now: number): void {
 		if (!Number.isFinite(this.rate) || now <= this.lastGrowthAt) return;
+		// A climb starts from a rate Concur accepted (as TCP grows on acknowledgements): until a
+		// request after the cut's pause is accepted, the rate itself may still be over R.
+		if (this.flowAnchor === undefined) {
+			this.lastGrowthAt = now;
+			return;
+		}
 		// The sending left shrinks as it goes: a climb that paid at the cut may stop paying.
 		if (this.growth > 0 && !this.climbPays(this.lastPauseMs)) this.growth = 0;
 		// The credit so far at the old rate, then the new rate from now on.
@@ -487,7 +517,8 @@ export class ThrottleControl {
 	 * after which the bucket did not overflow (it held at least nothing after it) it gained less
 	 * than the requests accepted from o on: R is below the largest of those over the time since o,
 	 * over the accepted starts since the previous refusal (one not answered yet counted as
-	 * accepted). The last of them to reach Concur before the refused one always qualifies (nothing
+	 * accepted), and below one more than the accepted ones over the time since that refusal (it
+	 * left under a token, and the bucket could not overflow before one was spent). The last of them to reach Concur before the refused one always qualifies (nothing
 	 * was spent between, so nothing overflowed); which one it was is not known, so a start within
 	 * the jitter of the refused one, before or after, leaves R unbounded: from the others the
 	 * bucket may have overflowed (a bucket of one does between any two starts paced under R).
@@ -500,12 +531,17 @@ export class ThrottleControl {
 		}
 		let best = 0;
 		let accepted = 0;
-		for (let i = index - 1; i >= 0; i--) {
+		for (let i = index - 1; i >= 0 && i !== this.tokenStart; i--) {
 			const start = this.starts[i];
-			if (start.outcome === REFUSED || i === this.tokenStart) break;
+			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
+			if (start.outcome === REFUSED) {
+				// Refused, it left under a token (and spent none): so the bucket gained under one more
+				// than the requests accepted since. One within the jitter (none accepted since) proves nothing.
+				if (seconds > 0) return Math.max(best, (accepted + 1) / seconds);
+				continue;
+			}
 			// One not answered yet may be accepted: counting it keeps the bound true, if looser.
 			accepted++;
-			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
 			if (seconds <= 0) return Infinity;
 			best = Math.max(best, accepted / seconds);
 		}
@@ -595,9 +631,14 @@ export class ThrottleControl {
 		return Math.min(this.settings.maxParallel, cap);
 	}
 
-	/** Requests started and not answered yet; one not answered after twice the slowest answer is lost. */
+	/** A request not answered after twice the slowest answer (or two seconds) is taken as lost. */
+	private lostAfterMs(): number {
+		return 2 * Math.max(this.maxLatencyMs, 1_000);
+	}
+
+	/** Requests started and not answered yet (not lost). */
 	private inFlight(now: number): number {
-		const horizon = now - 2 * Math.max(this.maxLatencyMs, 1_000);
+		const horizon = now - this.lostAfterMs();
 		let count = 0;
 		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= horizon; i--)
 			if (this.starts[i].outcome === PENDING) count++;

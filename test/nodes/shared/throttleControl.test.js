@@ -62,20 +62,23 @@ function sendPaced(control, from, until) {
 
 /**
  * Sends at the paced rate from `from` until `until`, each request answered (accepted) after
- * `latency(i)` ms, starts and answers in the order of their times. Returns when the last one ended.
+ * `latency(i)` ms, starts and answers in the order of their times; as SendScheduler.turn, a
+ * request waits out a delay and asks again (under a microsecond is rounding). Returns when the
+ * last one ended.
  */
 function playPaced(control, from, until, latency) {
 	const pending = [];
 	let now = from;
 	for (let i = 0; ; ) {
-		const startAt = now + control.delayBeforeStart(now);
+		const delay = control.delayBeforeStart(now);
 		pending.sort((a, b) => a.answeredAt - b.answeredAt);
-		if (pending.length > 0 && pending[0].answeredAt <= startAt) {
+		if (pending.length > 0 && pending[0].answeredAt <= now + delay) {
 			const { answeredAt, startedAt } = pending.shift();
 			now = answeredAt;
 			control.succeeded(answeredAt, startedAt);
-		} else if (startAt < until) {
-			now = startAt;
+		} else if (now + delay < until) {
+			now += delay;
+			if (delay > 0.001) continue;
 			control.started(now);
 			pending.push({ startedAt: now, answeredAt: now + latency(i++) });
 		} else break;
@@ -255,6 +258,19 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		sendPaced(control, restart, restart + 8_000);
 		expect(control.rate).toBeGreaterThan(refused * 0.9);
 		expect(control.rate).toBeLessThan(refused * 1.1);
+	});
+
+	test('rule 4: the climb after a cut starts once a request after its pause is accepted', () => {
+		// Until then the rate itself may be over R: time alone must not raise it.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 20, 100, 100);
+		const cutRate = control.rate;
+		const late = control.pausedUntil + 1_000;
+		control.started(late);
+		expect(control.rate).toBe(cutRate);
+		control.succeeded(late + 1, late);
+		control.started(late + 1_000);
+		expect(control.rate).toBeGreaterThan(cutRate * 1.5);
 	});
 
 	test('rule 4: the climb after a cut gains the same share per pause, whatever the pause', () => {
@@ -486,6 +502,29 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.upperBound).toBe(Infinity);
 	});
 
+	test('rule 3: a refused start before the refused one bounds R: the bucket gained under one token between', () => {
+		// Both left under a token and none was spent between: R < 1 / (100 ms less the jitter, 5 ms).
+		const control = auto();
+		control.started(0);
+		control.throttled(50, 0, 0);
+		control.started(100);
+		control.throttled(150, 100, 0);
+		expect(control.upperBound).toBeCloseTo(1000 / 95, 6);
+	});
+
+	test('rule 3: a refused start within the jitter before the refused one is passed over', () => {
+		// The refusal at 98 ms proves nothing (it may have arrived after the one at 100 ms); the
+		// accepted one at 40 ms bounds R: its token and the bucket's empty level, over 55 ms.
+		const control = auto();
+		control.started(40);
+		control.succeeded(90, 40);
+		control.started(98);
+		control.started(100);
+		control.throttled(148, 98, 0);
+		control.throttled(150, 100, 0);
+		expect(control.upperBound).toBeCloseTo(1000 / 55, 6);
+	});
+
 	test('rule 3: the request that fetched the token bounds nothing (it reached Concur late)', () => {
 		// It went alone, and its answer came 300 ms later with the token fetched on the way; the
 		// next request, refused, bounds R only from requests whose start was their departure.
@@ -496,6 +535,19 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		control.throttled(350, 300, 100);
 		// From the token request's start, R < 1 / 0.295 s; from its answer, nothing.
 		expect(control.rate).toBeGreaterThan(1000 / 295);
+	});
+
+	test('rule 9: with a burst of one, the first request after a pause goes alone until it is answered', () => {
+		// It leaves late (every waiting request wakes at once): the next, a spacing after it,
+		// would reach a bucket of one too soon. It waits for the answer, then the pacing resumes.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 100, 2_000);
+		const restart = control.pausedUntil;
+		const spacing = 1000 / control.rate;
+		control.started(restart);
+		expect(control.delayBeforeStart(restart + 2 * spacing)).toBeGreaterThan(0);
+		control.succeeded(restart + 3 * spacing, restart);
+		expect(control.delayBeforeStart(restart + 3 * spacing)).toBe(0);
 	});
 
 	test('rule 6: a refusal alone after a steady flow is taken as random: no cut', () => {
