@@ -76,6 +76,10 @@ export class SendScheduler {
 		this.admit();
 	}
 
+	answered(startedAt: number): void {
+		this.control.answered(startedAt);
+	}
+
 	throttled(startedAt: number, retryAfterMs: number | undefined): void {
 		this.control.throttled(this.now(), startedAt, retryAfterMs);
 	}

@@ -259,7 +259,7 @@ export class ThrottleControl {
 	/** Concur accepted a request that started at `startedAt`. */
 	succeeded(now: number, startedAt: number): void {
 		this.throttlesInRow = 0;
-		if (startedAt === this.aloneStart) this.aloneStart = undefined;
+		this.answered(startedAt);
 		this.accepted++;
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
@@ -295,6 +295,11 @@ export class ThrottleControl {
 		this.limit = Math.min(this.settings.maxParallel, this.limit * 2, Math.max(this.limit, echoes));
 	}
 
+	/** Concur answered the request that started at `startedAt`, whatever it said (rule 9). */
+	answered(startedAt: number): void {
+		if (startedAt === this.aloneStart) this.aloneStart = undefined;
+	}
+
 	/**
 	 * Concur throttled a request that started at `startedAt` and asked to wait `retryAfterMs`
 	 * (undefined when it did not say). Answers to requests that started before the last cut are
@@ -304,7 +309,7 @@ export class ThrottleControl {
 	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
 		// An echo started before the last cut, at another rate (or unpaced, in slow start).
 		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
-		if (startedAt === this.aloneStart) this.aloneStart = undefined;
+		this.answered(startedAt);
 		const index = this.settle(startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);

@@ -200,6 +200,9 @@ export class ConcurClient {
 					{ code, verdict, timeoutMs: retry.timeoutMs },
 					{ correlationId, attempts: attempt, context },
 				);
+			} finally {
+				// Whatever came back (an error, a renewal), the request no longer holds others back.
+				this.scheduler.answered(sentAt);
 			}
 			if (!isRetried(verdict, retry) || attempt >= retry.maxAttempts) throw failure;
 			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));
