@@ -76,6 +76,7 @@ export class SendScheduler {
 		this.admit();
 	}
 
+	/** Concur answered the request that started at `startedAt`, whatever it said. */
 	answered(startedAt: number): void {
 		this.control.answered(startedAt);
 	}

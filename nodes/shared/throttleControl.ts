@@ -523,10 +523,11 @@ export class ThrottleControl {
 	 * than the requests accepted from o on: R is below the largest of those over the time since o,
 	 * over the accepted starts since the previous refusal (one not answered yet counted as
 	 * accepted), and below one more than the accepted ones over the time since that refusal (it
-	 * left under a token, and the bucket could not overflow before one was spent). The last of them to reach Concur before the refused one always qualifies (nothing
-	 * was spent between, so nothing overflowed); which one it was is not known, so a start within
-	 * the jitter of the refused one, before or after, leaves R unbounded: from the others the
-	 * bucket may have overflowed (a bucket of one does between any two starts paced under R).
+	 * left under a token, and the bucket could not overflow before one was spent). The last of
+	 * them to reach Concur before the refused one always qualifies (nothing was spent between, so
+	 * nothing overflowed); which one it was is not known, so a start within the jitter of the
+	 * refused one, before or after, leaves R unbounded: from the others the bucket may have
+	 * overflowed (a bucket of one does between any two starts paced under R).
 	 */
 	private upperBoundAt(index: number): number {
 		const refusedAt = this.starts[index].at;
@@ -541,7 +542,8 @@ export class ThrottleControl {
 			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
 			if (start.outcome === REFUSED) {
 				// Refused, it left under a token (and spent none): so the bucket gained under one more
-				// than the requests accepted since. One within the jitter (none accepted since) proves nothing.
+				// than the requests accepted since. One within the jitter (none accepted since) proves
+				// nothing.
 				if (seconds > 0) return Math.max(best, (accepted + 1) / seconds);
 				continue;
 			}
