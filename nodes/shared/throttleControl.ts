@@ -230,12 +230,9 @@ export class ThrottleControl {
 	delayBeforeStart(now: number): number {
 		const pause = this.pausedUntil - now;
 		if (!Number.isFinite(this.rate)) return Math.max(0, pause);
-		if (this.aloneStart !== undefined) {
-			// Until its answer, expected as late as the latest of late, or until it counts as lost.
-			const expected = this.aloneStart + Math.max(...this.latencies);
-			if (now < this.aloneStart + this.lostAfterMs()) return Math.max(1, expected - now);
-			this.aloneStart = undefined;
-		}
+		// Rule 9: until its answer, expected as late as the latest of late, or until it counts as lost.
+		if (this.aloneStart !== undefined && now < this.aloneStart + this.lostAfterMs())
+			return Math.max(1, this.aloneStart + Math.max(...this.latencies) - now);
 		const credit = this.creditAt_(now);
 		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.pace());
 	}

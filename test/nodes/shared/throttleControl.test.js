@@ -550,6 +550,17 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.delayBeforeStart(restart + 3 * spacing)).toBe(0);
 	});
 
+	test('rule 9: any answer to the request that went alone lets the others start', () => {
+		// An error that is neither an acceptance nor a throttle (the transport tells it too).
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 100, 2_000);
+		const restart = control.pausedUntil;
+		const spacing = 1000 / control.rate;
+		control.started(restart);
+		control.answered(restart);
+		expect(control.delayBeforeStart(restart + 2 * spacing)).toBe(0);
+	});
+
 	test('rule 6: a refusal alone after a steady flow is taken as random: no cut', () => {
 		const control = auto();
 		let now = succeedRounds(control, 0, 8, 50);
