@@ -174,6 +174,11 @@ export class ThrottleControl {
 	private upperBound = Infinity;
 	/** R from rule 1 with B at its estimate and the levels at the middle of their ranges. */
 	private estimate = 0;
+	/** Where the window now sending began (the end of the last cut's pause), and the one before. */
+	private windowFrom = 0;
+	private echoWindowFrom = 0;
+	/** Half the rate the last cut refused: the restart while nothing measures R (rule 4). */
+	private halfRefused = 0;
 	/** B: an upper estimate (for the proofs of rule 1), and what the pacing may burst. */
 	private burstHigh = 1;
 	private burstLow = 1;
@@ -324,7 +329,12 @@ export class ThrottleControl {
 			const proof = this.lowerBoundAt(index);
 			this.lowerBound = Math.max(this.lowerBound, proof.bound);
 			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
-			const central = proof.anchor >= 0 ? this.estimateOver(proof.anchor, index) : 0;
+			// A span across a pause measures the pause as much as R (the bucket overflows in it).
+			const from = echo ? this.echoWindowFrom : this.windowFrom;
+			const central =
+				proof.anchor >= 0 && this.starts[proof.anchor].at >= from
+					? this.estimateOver(proof.anchor, index)
+					: 0;
 			this.estimate = echo ? Math.max(this.estimate, central) : central;
 		}
 		// Refusals that no bucket explains (at random): the bounds only steer, so widen the upper one.
@@ -340,8 +350,11 @@ export class ThrottleControl {
 		this.lastPauseMs = wait;
 		if (!echo) this.throttlesInRow++;
 		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait);
-		else if (echo && Math.max(this.lowerBound, this.restartRate()) > this.rate) {
-			this.rate = Math.max(this.lowerBound, this.restartRate());
+		else if (echo) {
+			// Until a request at the new rate is accepted, echoes refine it, down as well as up.
+			const tried = this.flowAnchor === undefined ? 0 : this.rate;
+			this.restart();
+			this.rate = Math.max(tried, this.rate);
 			this.growth = this.growthAfter(this.pausedUntil - this.lastCutAt);
 		}
 		// Rule 9: with a burst of one, a pause longer than a round trip ends with one request alone.
@@ -375,9 +388,8 @@ export class ThrottleControl {
 		if (Number.isFinite(this.rate) && this.burstLow > 1)
 			this.upperBound = Math.min(this.upperBound, this.rate);
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
-		// With little proven, half the rate refused (as TCP halves), within the bounds.
-		const half = Math.min(this.upperBound, sending) / 2;
-		this.rate = Math.max(MIN_RATE, this.lowerBound, half, this.restartRate());
+		this.halfRefused = Math.min(this.upperBound, sending) / 2;
+		this.restart();
 		if (this.firstRefusal !== undefined)
 			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 2));
 		this.updateMargin();
@@ -388,6 +400,8 @@ export class ThrottleControl {
 		this.lastGrowthAt = this.pausedUntil;
 		this.growth = this.growthAfter(waitMs);
 		this.flowFrom = this.pausedUntil;
+		this.echoWindowFrom = this.windowFrom;
+		this.windowFrom = this.pausedUntil;
 		this.flowAnchor = undefined;
 		this.flowAccepted = 0;
 	}
@@ -445,6 +459,16 @@ export class ThrottleControl {
 		const midpoint = (this.rate + top) / 2;
 		const saved = (left / this.rate) * (1 - this.rate / midpoint);
 		return saved > waitMs / 1000 + 1 / this.rate;
+	}
+
+	/**
+	 * The rate after a cut: just under the estimate once a span within a window measures R; with
+	 * none, half the rate refused (as TCP halves). Half is no floor: a rate over R is refused again,
+	 * a whole pause for nothing.
+	 */
+	private restart(): void {
+		const guess = this.estimate > 0 ? this.restartRate() : this.halfRefused;
+		this.rate = Math.max(MIN_RATE, this.lowerBound, guess);
 	}
 
 	/** Just under the central estimate, within the bounds. */
