@@ -305,6 +305,52 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(together).toBeLessThanOrEqual(10);
 	});
 
+	test('rule 4: a cut restarts just under what its window measured, not at half the rate refused', () => {
+		// A bucket of R 15/s and B 10, answers 50 ms after their start. The first window spends the
+		// burst unpaced; after its pause the rate (half of slow start's) is far over R, so the burst
+		// lasts under half a second. That window measures R: the next restart is near it, where half
+		// of the rate refused would still be far over R, and refused again after its own pause.
+		const R = 15;
+		const control = auto();
+		const bucket = { level: 10, at: 0 };
+		const take = (at) => {
+			bucket.level = Math.min(10, bucket.level + ((at - bucket.at) * R) / 1000);
+			bucket.at = at;
+			if (bucket.level < 1) return false;
+			bucket.level--;
+			return true;
+		};
+		// Starts and answers in the order of their times, until a refusal and its echoes are answered.
+		const windowUntilRefused = (from) => {
+			const pending = [];
+			let now = from;
+			let refusedOnce = false;
+			for (;;) {
+				const delay = control.delayBeforeStart(now);
+				const full = pending.length >= control.limit;
+				if (pending.length > 0 && (full || refusedOnce || pending[0].answeredAt <= now + delay)) {
+					const answer = pending.shift();
+					now = answer.answeredAt;
+					if (answer.accepted) control.succeeded(now, answer.startedAt);
+					else control.throttled(now, answer.startedAt, 2_000);
+					refusedOnce ||= !answer.accepted;
+				} else if (refusedOnce) return now;
+				else {
+					now += delay;
+					if (delay > 0.001) continue;
+					control.started(now);
+					pending.push({ startedAt: now, answeredAt: now + 50, accepted: take(now) });
+				}
+			}
+		};
+		windowUntilRefused(0);
+		expect(control.rate).toBeGreaterThan(2 * R);
+		windowUntilRefused(control.pausedUntil);
+		// Half the rate refused is 2.8 R here; the window measures R to about two tokens over 0.4 s.
+		expect(control.rate).toBeLessThan(1.5 * R);
+		expect(control.rate).toBeGreaterThan(0.8 * R);
+	});
+
 	test('rule 3: with a burst of one, a refused paced start proves only its spacing less the jitter', () => {
 		// B 1: the first window took one. Answers 1 or 101 ms after their start: a request may
 		// reach Concur up to 100 ms early, so a refusal at ~8/s proves no less than ~30/s.
