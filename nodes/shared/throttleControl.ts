@@ -21,8 +21,9 @@
  *    one they prove nothing more, as an arrival that came early is refused at any rate (rule 7).
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
- *    the best estimate (rule 1 with B at its estimate and the levels mid-range), within the
- *    bounds, paced from an empty bucket, and once Concur accepts a request after the pause (the
+ *    the best estimate (rule 1 with B at its estimate and the levels mid-range, over a span
+ *    within one window: across a pause the bucket overflows), within the bounds, and at half the
+ *    rate refused while no span measures R; paced from an empty bucket, and once Concur accepts a request after the pause (the
  *    rate may still be over R before), climbs to the upper bound over SEARCH_PAUSES
  *    pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it
  *    probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same
