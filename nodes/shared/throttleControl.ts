@@ -333,7 +333,7 @@ export class ThrottleControl {
 			// A span across a pause measures the pause as much as R (the bucket overflows in it).
 			const from = echo ? this.echoWindowFrom : this.windowFrom;
 			const central =
-				proof.anchor >= 0 && this.starts[proof.anchor].at >= from
+				proof.anchor >= 0 && (!this.measuresR() || this.starts[proof.anchor].at >= from)
 					? this.estimateOver(proof.anchor, index)
 					: 0;
 			this.estimate = echo ? Math.max(this.estimate, central) : central;
@@ -353,10 +353,10 @@ export class ThrottleControl {
 		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait);
 		else if (echo) {
 			// Until a request at the new rate is accepted, echoes refine it, down as well as up.
-			const tried = this.flowAnchor === undefined ? 0 : this.rate;
+			const before = this.rate;
 			this.restart();
-			this.rate = Math.max(tried, this.rate);
-			this.growth = this.growthAfter(this.pausedUntil - this.lastCutAt);
+			if (this.flowAnchor !== undefined) this.rate = Math.max(before, this.rate);
+			if (this.rate !== before) this.growth = this.growthAfter(this.pausedUntil - this.lastCutAt);
 		}
 		// Rule 9: with a burst of one, a pause longer than a round trip ends with one request alone.
 		if (this.jitterPaced() && wait > this.minLatencyMs) this.aloneAfterPause = true;
@@ -386,7 +386,7 @@ export class ThrottleControl {
 		this.successesSinceGrowth = 0;
 		const sending = Number.isFinite(this.rate) ? this.rate : this.slowStartRate(startedAt);
 		// Paced, with a burst to spare for an early arrival, the sending went faster than R (rule 3).
-		if (Number.isFinite(this.rate) && this.burstLow > 1)
+		if (Number.isFinite(this.rate) && this.measuresR())
 			this.upperBound = Math.min(this.upperBound, this.rate);
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
 		this.halfRefused = Math.min(this.upperBound, sending) / 2;
@@ -463,13 +463,20 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * The rate after a cut: just under the estimate once a span within a window measures R; with
-	 * none, half the rate refused (as TCP halves). Half is no floor: a rate over R is refused again,
-	 * a whole pause for nothing.
+	 * The rate after a cut: just under the estimate once a span within a window measures R (rule
+	 * 3: with a burst to spare, the refused window passed R), and half is no floor: a rate over R
+	 * is refused again, a whole pause for nothing. Otherwise at least half the rate refused (as TCP
+	 * halves): with a burst of one, a refusal may come from the jitter under R (rule 7).
 	 */
 	private restart(): void {
-		const guess = this.estimate > 0 ? this.restartRate() : this.halfRefused;
+		const measured = this.measuresR() && this.estimate > 0;
+		const guess = measured ? this.restartRate() : Math.max(this.halfRefused, this.restartRate());
 		this.rate = Math.max(MIN_RATE, this.lowerBound, guess);
+	}
+
+	/** Whether a refusal of paced starts means they passed R: with a burst to spare (rule 3). */
+	private measuresR(): boolean {
+		return this.burstLow > 1;
 	}
 
 	/** Just under the central estimate, within the bounds. */
