@@ -75,6 +75,12 @@ function createHandler(state, listener) {
 			// The limiter decides on arrival; an admitted request stays in flight until it is answered.
 			const limiter = state.limiter?.covers(endpoint) ? state.limiter : null;
 			const admission = limiter?.take();
+			if (admission && endpoint === 'messages')
+				state.arrivals.push({
+					correlationId,
+					at: performance.timeOrigin + performance.now(),
+					admitted: admission.admitted,
+				});
 			if (admission?.admitted) res.once('close', () => limiter.release());
 			const { fixedMs, jitterMs } = state.config.latency;
 			if (fixedMs || jitterMs) await sleep(fixedMs + state.random.next() * jitterMs);

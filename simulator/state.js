@@ -106,6 +106,9 @@ class SimulatorState {
 		};
 		this.messages = [];
 		this.deliveryCounts = new Map();
+		// When each throttled Send request reached the rate limiter (ms since the epoch, to a
+		// fraction): the benchmark sets them against when the node let each go (its jitter).
+		this.arrivals = [];
 	}
 
 	stats() {
@@ -114,6 +117,7 @@ class SimulatorState {
 			...structuredClone(this.counters),
 			deliveries: { total: this.messages.length, unique: this.deliveryCounts.size, duplicates },
 			messages: structuredClone(this.messages),
+			arrivals: structuredClone(this.arrivals),
 		};
 	}
 

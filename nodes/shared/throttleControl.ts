@@ -58,6 +58,10 @@
  *    took 52–55), so a bucket of one refuses the second, a pause lost for a spacing. So with a
  *    burst of one, after a pause longer than a round trip the first request goes alone, and the
  *    next starts once it is answered: a round trip, less than the pause it saves.
+ * 10. Stalls. The event loop stops now and then (a garbage collection of 10–25 ms inside n8n):
+ *    a request that started before the stall leaves at its end, and the next, due meanwhile,
+ *    right after it. So with a burst of one a wake later than the timers allow restarts the
+ *    pacing from the end of the stall: a spacing lost, where a refusal costs the pause.
  * Before the first cut, requests in flight double every round trip while answers come quickly
  * (TCP's slow start), from a few up to `maxParallel`, unpaced, and up to REFUSED_SHARE of the
  * run's requests: when the bucket runs dry, the requests in flight with the first refusal are
@@ -241,6 +245,17 @@ export class ThrottleControl {
 			return Math.max(1, this.aloneStart + Math.max(...this.latencies) - now);
 		const credit = this.creditAt_(now);
 		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.pace());
+	}
+
+	/**
+	 * Rule 10: the event loop stalled until `now`. A request that started before the stall but had
+	 * not left yet leaves only now, with the next one if that started at once: a bucket of one
+	 * refuses the second. So with a burst of one the next start waits a spacing from now.
+	 */
+	stalled(now: number): void {
+		if (!this.jitterPaced()) return;
+		this.credit = Math.min(0, this.creditAt_(now));
+		this.creditAt = Math.max(this.creditAt, now);
 	}
 
 	/** Books the start of a request at `now`: it takes a token of the pacing bucket. */

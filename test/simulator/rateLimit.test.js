@@ -139,6 +139,20 @@ describe('the throttling switch over HTTP', () => {
 		},
 	);
 
+	test('stats list when each throttled Send request reached the limiter, by correlation id', async () => {
+		const { sim } = ctx;
+		const t = await accessToken(sim);
+		sim.state.setConfig({ rateLimit: { ratePerSecond: 1, burst: 1 } });
+		const before = performance.timeOrigin + performance.now();
+		await send(sim, t);
+		await send(sim, t);
+		const { arrivals } = (await control(sim, 'GET', '/stats')).json;
+		expect(arrivals.map((a) => a.admitted)).toEqual([true, false]);
+		expect(arrivals[0].correlationId).toEqual(expect.any(String));
+		expect(arrivals[0].at).toBeGreaterThanOrEqual(before);
+		expect(arrivals[1].at).toBeGreaterThanOrEqual(arrivals[0].at);
+	});
+
 	test('status 503 instead of 429, same body', async () => {
 		const { sim } = ctx;
 		const t = await accessToken(sim);

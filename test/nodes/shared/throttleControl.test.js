@@ -607,6 +607,19 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.delayBeforeStart(restart + 2 * spacing)).toBe(0);
 	});
 
+	test("rule 10: with a burst of one, after the event loop stalls the next start waits a spacing from the stall's end", () => {
+		// The request that started before the stall left only at its end; the next, due during the
+		// stall, would reach a bucket of one right after it.
+		const control = auto();
+		windowEndingInRefusal(control, 0, 1, 100, 2_000);
+		const started = sendPaced(control, control.pausedUntil, control.pausedUntil + 1_000);
+		const spacing = control.delayBeforeStart(started);
+		const stallEnd = started + 3 * spacing;
+		expect(control.delayBeforeStart(stallEnd)).toBe(0);
+		control.stalled(stallEnd);
+		expect(control.delayBeforeStart(stallEnd)).toBeCloseTo(spacing, 0);
+	});
+
 	test('rule 6: a refusal alone after a steady flow is taken as random: no cut', () => {
 		const control = auto();
 		let now = succeedRounds(control, 0, 8, 50);
