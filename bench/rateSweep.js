@@ -8,7 +8,7 @@ const { runNode } = require('../rig/n8nCore');
 const { ConcurNotify } = require('../dist/nodes/ConcurNotify/ConcurNotify.node');
 const { credentialFor } = require('../rig/concurCredential');
 const { sendParameters } = require('../rig/sendParameters');
-const { recordSends, delayDifferences, jitterBoundSeconds } = require('./jitterBound');
+const { recordSends, delayDifferences, jitterBaselineSeconds } = require('./jitterBaseline');
 
 const LATENCY_MS = 50;
 const SECONDS_OF_SENDING = 15;
@@ -117,10 +117,10 @@ async function runCell(sim, cell, seed) {
 	// items is the same whatever the limit, and measured in bench:n8n.
 	const seconds = outcome.sendingSeconds + LATENCY_MS / 1000;
 	const requests = stats.requests.messages;
-	// A bucket of one keeps no token for an early arrival: the jitter bounds what any sender can do.
-	const bound =
+	// A bucket of one keeps no token for an early arrival: what the jitter alone costs a sender.
+	const baseline =
 		cell.burst === 1
-			? jitterBoundSeconds({
+			? jitterBaselineSeconds({
 					...cell,
 					differences: delayDifferences(recording.sends, stats.arrivals),
 				})
@@ -131,8 +131,8 @@ async function runCell(sim, cell, seed) {
 		wallSeconds,
 		seconds,
 		efficiency: cell.best === undefined ? undefined : cell.best / seconds,
-		bound,
-		ofBound: bound === undefined ? undefined : bound / seconds,
+		baseline,
+		ofBaseline: baseline === undefined ? undefined : baseline / seconds,
 		requests,
 		refused: requests - stats.deliveries.total,
 		extra: requests / cell.messages - 1,
@@ -141,11 +141,11 @@ async function runCell(sim, cell, seed) {
 }
 
 const TABLE_HEAD = [
-	'| cell | messages | time | best | efficiency | jitter bound | of the bound | delivered once | lost | duplicated | requests | extra | refused (429/503) | wall time |',
+	'| cell | messages | time | best | efficiency | jitter baseline | of it | delivered once | lost | duplicated | requests | extra | refused (429/503) | wall time |',
 	'|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 const row = (r) =>
-	`| ${r.name} | ${r.messages} | ${r.seconds.toFixed(2)} s | ${r.best === undefined ? '—' : `${r.best.toFixed(2)} s`} | ${r.efficiency === undefined ? '—' : r.efficiency.toFixed(2)} | ${r.bound === undefined ? '—' : `${r.bound.toFixed(2)} s`} | ${r.ofBound === undefined ? '—' : r.ofBound.toFixed(2)} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${(r.extra * 100).toFixed(1)} % | ${r.refused} | ${r.wallSeconds.toFixed(1)} s |`;
+	`| ${r.name} | ${r.messages} | ${r.seconds.toFixed(2)} s | ${r.best === undefined ? '—' : `${r.best.toFixed(2)} s`} | ${r.efficiency === undefined ? '—' : r.efficiency.toFixed(2)} | ${r.baseline === undefined ? '—' : `${r.baseline.toFixed(2)} s`} | ${r.ofBaseline === undefined ? '—' : r.ofBaseline.toFixed(2)} | ${r.deliveredOnce} | ${r.lost} | ${r.duplicated} | ${r.requests} | ${(r.extra * 100).toFixed(1)} % | ${r.refused} | ${r.wallSeconds.toFixed(1)} s |`;
 
 /** `grid`: every cell; otherwise the quick subset. `only`: cells whose name contains one of these. */
 async function main({ grid = false, only } = {}) {
@@ -162,7 +162,7 @@ async function main({ grid = false, only } = {}) {
 			'time = first request out to last answer back; best = max(0, N − B)/R + Retry-After + latency (an HTTP date: 0.5 s); efficiency = best / time',
 		);
 		console.log(
-			'jitter bound (B 1) = best + N × min over m of (m + share of pairs whose delays differ by more than m × (Retry-After + 1/R)), from this run',
+			'jitter baseline (B 1) = best + N × min over m of (m + share of pairs whose delays differ by more than m × (Retry-After + 1/R)), from this run',
 		);
 		for (const line of TABLE_HEAD) console.log(line);
 		let seed = 100;
@@ -191,9 +191,9 @@ function summarize(results) {
 		console.log(
 			`median efficiency: ${median.efficiency.toFixed(2)}; ≥ 0.9 in ${at(0.9)} of ${rated.length} cells, ≥ 0.85 in ${at(0.85)}`,
 		);
-		const ofBound = [...rated].sort((a, b) => a.ofBound - b.ofBound);
+		const ofBaseline = [...rated].sort((a, b) => a.ofBaseline - b.ofBaseline);
 		console.log(
-			`against the jitter bound (B 1: the best any sender could do with this run's jitter): worst ${ofBound[0].name}, ${ofBound[0].ofBound.toFixed(2)}; median ${ofBound[Math.floor((ofBound.length - 1) / 2)].ofBound.toFixed(2)}`,
+			`against the jitter baseline (B 1: a sender that knew R, at the best fixed margin for this run's delays): worst ${ofBaseline[0].name}, ${ofBaseline[0].ofBaseline.toFixed(2)}; median ${ofBaseline[Math.floor((ofBaseline.length - 1) / 2)].ofBaseline.toFixed(2)}`,
 		);
 	}
 	const unthrottled = results.find((r) => r.name === unthrottledCell.name);

@@ -1,9 +1,10 @@
-// The best a sender can do against a bucket of one token, given the jitter of the run itself.
+// What the jitter alone costs a sender against a bucket of one token, from the run's own delays.
 // A request reaches Concur later than the node lets it go, by a delay that varies (n8n's work
 // before it leaves, a garbage collection, the simulator's own event loop). A bucket of one refuses
 // a request that arrives closer than 1/R to the one before, so even a sender that knew R would
 // space its requests by 1/R plus a margin m, and pay a pause for each pair whose delays differ by
-// more than m. Its best time is over the best margin, from this run's own delays.
+// more than m. The baseline is its time at the best fixed m. It is no bound: a sender that
+// reacts to the delays (a stall, rule 10) can beat a fixed margin.
 const { ConcurClient } = require('../dist/nodes/shared/transport');
 
 /** Records when the node lets each Send request go, by correlation id, until `stop()`. */
@@ -40,7 +41,7 @@ function delayDifferences(sends, arrivals) {
  * `messages` requests costs m more than at R, and a refusal (a pair whose delays differ by more
  * than m) costs its pause and a spacing more. `best` is the time without jitter.
  */
-function jitterBoundSeconds({ differences, rate, pauseSeconds, messages, best }) {
+function jitterBaselineSeconds({ differences, rate, pauseSeconds, messages, best }) {
 	const sorted = [...differences].sort((a, b) => a - b);
 	let cost = Infinity;
 	sorted.forEach((margin, i) => {
@@ -50,4 +51,4 @@ function jitterBoundSeconds({ differences, rate, pauseSeconds, messages, best })
 	return best + messages * cost;
 }
 
-module.exports = { recordSends, delayDifferences, jitterBoundSeconds };
+module.exports = { recordSends, delayDifferences, jitterBaselineSeconds };
