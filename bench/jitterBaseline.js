@@ -20,8 +20,9 @@ function recordSends() {
 }
 
 /**
- * How much later than the one before each request arrived than it left (ms), requests in the
- * order they left: arrivals (the simulator's) matched to sends by correlation id and try.
+ * For each pair of requests in the order they left, the first one's delay (arrival less send, ms)
+ * less the second one's: over the spacing, the second reaches Concur that much too soon. Arrivals
+ * (the simulator's) are matched to sends by correlation id and try.
  */
 function delayDifferences(sends, arrivals) {
 	const tries = new Map();

@@ -108,9 +108,8 @@ async function runCell(sim, cell, seed) {
 		items,
 		credentials: credentialFor(sim),
 		nodeName: 'Concur Notify',
-	});
+	}).finally(recording.stop);
 	const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-	recording.stop();
 	const stats = await sim.stats();
 	const outcome = deliveryOutcome(stats, cell.messages);
 	// The sending, from the first request out to the last answer back: the node's reading of its

@@ -75,7 +75,8 @@ export class SendScheduler {
 			const wakeAt = this.now() + delay;
 			await sleep(delay);
 			// Rule 10 of ThrottleControl: a late wake means the requests before it left late too.
-			if (this.now() - wakeAt > TIMER_RESOLUTION_MS) this.control.stalled(this.now());
+			const wokeAt = this.now();
+			if (wokeAt - wakeAt > TIMER_RESOLUTION_MS) this.control.stalled(wokeAt);
 		}
 		const startedAt = this.now();
 		this.control.started(startedAt);
