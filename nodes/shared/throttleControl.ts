@@ -63,9 +63,9 @@
  *    right after it. So with a burst of one a wake later than the timers allow restarts the
  *    pacing from the end of the stall: a spacing lost, where a refusal costs the pause.
  * Before the first cut, requests in flight double every round trip while answers come quickly
- * (TCP's slow start), from a few up to `maxParallel`, unpaced, and up to REFUSED_SHARE of the
- * run's requests: when the bucket runs dry, the requests in flight with the first refusal are
- * refused too, and each is an extra request.
+ * (TCP's slow start), from a few up to `maxParallel`, unpaced, and up to half REFUSED_SHARE of
+ * the run's requests: when the bucket runs dry, the requests in flight with the first refusal are
+ * refused too, and each is an extra request; the other half is the search's.
  * Pure arithmetic over the caller's clock, so the rules can be tested with a fake one.
  */
 export interface ThrottleSettings {
@@ -149,7 +149,7 @@ export class ThrottleControl {
 	pausedUntil = 0;
 
 	private readonly adaptive: boolean;
-	private readonly target: number;
+	private target: number;
 	private slowStart = true;
 	private successesSinceGrowth = 0;
 	private accepted = 0;
@@ -234,6 +234,9 @@ export class ThrottleControl {
 	expect(count: number): void {
 		this.requestsExpected = this.accepted + count;
 		this.requestsInRun = count;
+		if (!this.adaptive) return;
+		this.target = Math.min(AUTO_START_PARALLEL, this.slowStartCeiling());
+		if (this.limit > 1) this.limit = this.target;
 	}
 
 	/** How long a request that wants to start now must wait (0: it may start). */
@@ -309,8 +312,18 @@ export class ThrottleControl {
 		}
 		if (++this.successesSinceGrowth < this.limit) return;
 		this.successesSinceGrowth = 0;
-		const echoes = Math.floor(REFUSED_SHARE * this.requestsInRun);
-		this.limit = Math.min(this.settings.maxParallel, this.limit * 2, Math.max(this.limit, echoes));
+		this.limit = Math.min(this.limit * 2, Math.max(this.limit, this.slowStartCeiling()));
+	}
+
+	/**
+	 * Slow start's most requests in flight. When the bucket runs dry, those in flight are refused
+	 * (and the few started before the first refusal is answered): so the first window costs about
+	 * as many refusals as it has in flight. Half the run's share (REFUSED_SHARE) for it leaves the
+	 * other half to the search for R, whose halvings from slow start's rate cost one each.
+	 */
+	private slowStartCeiling(): number {
+		const share = Math.floor((REFUSED_SHARE * this.requestsInRun) / 2);
+		return Math.max(1, Math.min(this.settings.maxParallel, share));
 	}
 
 	/** Concur answered the request that started at `startedAt`, whatever it said (rule 9). */

@@ -108,16 +108,17 @@ describe('how many requests may be in flight', () => {
 		expect(limits).toEqual([8, 16, 32, 50, 50, 50]);
 	});
 
-	test("slow start doubles only up to REFUSED_SHARE of the run's requests (the echoes of its first refusal)", () => {
+	test("slow start stays within half REFUSED_SHARE of the run's requests (the echoes of its first refusal)", () => {
 		const limitAfter = (requests) => {
 			const control = auto();
 			control.expect(requests);
 			succeedRounds(control, 0, 6);
 			return control.limit;
 		};
-		expect(limitAfter(1_000)).toBe(50);
-		expect(limitAfter(200)).toBe(16);
-		expect(limitAfter(50)).toBe(AUTO_START_PARALLEL);
+		expect(limitAfter(2_000)).toBe(50);
+		expect(limitAfter(1_000)).toBe(40);
+		expect(limitAfter(200)).toBe(8);
+		expect(limitAfter(50)).toBe(2);
 	});
 
 	test('growth stops while latency climbs', () => {
