@@ -13,10 +13,12 @@
  *    proves its spacing's rate.)
  * 2. The burst. A run starts on a full bucket: the largest excess, over the starts s of the first
  *    window, of the requests accepted from s until the first refusal over R × the time left, is B
- *    (to one); with R's lower bound, an upper estimate of B for rule 1.
- * 3. Upper bound. Since the last accepted start (after which the bucket held at least nothing)
- *    the requests accepted, over the time less the jitter, are more than R; since a refused one
- *    (which left under a token), one more than them. It steers the search.
+ *    (to one); with R's lower bound, an upper estimate of B for rule 1. And in any span of it the
+ *    bucket gave at most B and its refill: with R's upper bound, a floor of B for rule 3.
+ * 3. Upper bound. A refused start left under a token. Since the bucket was last full (at least
+ *    B's floor, rule 2) the requests accepted, less that floor, plus one, over the time less the
+ *    jitter, are more than R; since a refused one, if it was not full since, one more than the
+ *    requests accepted. It steers the search.
  *    With a burst to spare, paced starts that Concur refuses were faster than R; with a burst of
  *    one they prove nothing more, as an arrival that came early is refused at any rate (rule 7).
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
@@ -227,7 +229,12 @@ export class ThrottleControl {
 		this.target = this.adaptive
 			? AUTO_START_PARALLEL
 			: Math.min(settings.parallel as number, settings.maxParallel);
-		this.limit = settings.firstRequestAlone ? 1 : this.target;
+		this.limit = this.startingLimit();
+	}
+
+	/** Before any answer: one request while the first fetches the token, else the target. */
+	private startingLimit(): number {
+		return this.settings.firstRequestAlone ? 1 : this.target;
 	}
 
 	/** The run has `count` requests to send, each accepted once (rule 8 weighs a climb by them). */
@@ -236,7 +243,7 @@ export class ThrottleControl {
 		this.requestsInRun = count;
 		if (!this.adaptive) return;
 		this.target = Math.min(AUTO_START_PARALLEL, this.slowStartCeiling());
-		if (this.limit > 1) this.limit = this.target;
+		this.limit = this.startingLimit();
 	}
 
 	/** How long a request that wants to start now must wait (0: it may start). */
@@ -353,7 +360,7 @@ export class ThrottleControl {
 		const echo = startedAt <= this.lastCutAt;
 		if (index >= 0) {
 			this.firstRefusal ??= index;
-			this.upperBound = Math.min(this.upperBound, this.upperBoundAt(index));
+			this.tightenUpperBound(index);
 			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
 			const proof = this.lowerBoundAt(index);
 			this.lowerBound = Math.max(this.lowerBound, proof.bound);
@@ -378,7 +385,7 @@ export class ThrottleControl {
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
 		this.lastPauseMs = wait;
 		if (!echo) this.throttlesInRow++;
-		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait);
+		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait, index);
 		else if (echo) {
 			// Until a request at the new rate is accepted, echoes refine it, down as well as up.
 			const before = this.rate;
@@ -406,7 +413,7 @@ export class ThrottleControl {
 	}
 
 	/** Slows down after a throttle that is a rate limit: to the bounds, paced from an empty bucket. */
-	private cut(now: number, startedAt: number, waitMs: number): void {
+	private cut(now: number, startedAt: number, waitMs: number, index: number): void {
 		this.lastCutAt = now;
 		this.cutAt = now;
 		this.refusedSinceCut = 0;
@@ -414,8 +421,10 @@ export class ThrottleControl {
 		this.successesSinceGrowth = 0;
 		const sending = Number.isFinite(this.rate) ? this.rate : this.slowStartRate(startedAt);
 		// Paced, with a burst to spare for an early arrival, the sending went faster than R (rule 3).
-		if (Number.isFinite(this.rate) && this.measuresR())
+		if (Number.isFinite(this.rate) && this.measuresR()) {
 			this.upperBound = Math.min(this.upperBound, this.rate);
+			if (index >= 0) this.tightenUpperBound(index);
+		}
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
 		this.halfRefused = Math.min(this.upperBound, sending) / 2;
 		this.restart();
@@ -575,18 +584,17 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * The upper bound of R that a refused start proves (rule 3). From the last accepted start o
-	 * after which the bucket did not overflow (it held at least nothing after it) it gained less
-	 * than the requests accepted from o on: R is below the largest of those over the time since o,
-	 * over the accepted starts since the previous refusal (one not answered yet counted as
-	 * accepted), and below one more than the accepted ones over the time since that refusal (it
-	 * left under a token, and the bucket could not overflow before one was spent). The last of
-	 * them to reach Concur before the refused one always qualifies (nothing was spent between, so
-	 * nothing overflowed); which one it was is not known, so a start within the jitter of the
-	 * refused one, before or after, leaves R unbounded: from the others the bucket may have
-	 * overflowed (a bucket of one does between any two starts paced under R).
+	 * The upper bound of R that a refused start proves (rule 3). The refused start left under a
+	 * token. If the bucket was full (at least `burstFloor`) since the previous refusal, the last
+	 * time was just before an accepted start o, and from then on it gained less than one more than
+	 * the requests accepted from o on, less the floor; if not, it gained less than one more than
+	 * the requests accepted since that refusal (which left under a token too). R is below the
+	 * largest of these over their times (one not answered yet counted as accepted); a start with
+	 * fewer to spend than the floor cannot have followed a full bucket. Which start reached Concur
+	 * first is known only outside the jitter, so a start within it of the refused one, before or
+	 * after, leaves R unbounded (a bucket of one overflows between any two starts paced under R).
 	 */
-	private upperBoundAt(index: number): number {
+	private upperBoundAt(index: number, burstFloor: number): number {
 		const refusedAt = this.starts[index].at;
 		for (let i = index + 1; i < this.starts.length; i++) {
 			if (this.starts[i].at > refusedAt + this.jitterMs) break;
@@ -606,8 +614,12 @@ export class ThrottleControl {
 			}
 			// One not answered yet may be accepted: counting it keeps the bound true, if looser.
 			accepted++;
+			// Full before this start (at least the burst's floor), the bucket ended under a token
+			// after spending `accepted`: from a start with fewer to spend it cannot have been full.
+			const gained = accepted + 1 - burstFloor;
+			if (gained <= 0) continue;
 			if (seconds <= 0) return Infinity;
-			best = Math.max(best, accepted / seconds);
+			best = Math.max(best, gained / seconds);
 		}
 		return best > 0 ? best : Infinity;
 	}
@@ -652,6 +664,43 @@ export class ThrottleControl {
 		const held = start.outcome === REFUSED ? 0.5 : this.burstHigh - 1 - 1;
 		const seconds = (this.starts[index].at - start.at) / 1000;
 		return seconds > 0 ? (accepted - held) / seconds : 0;
+	}
+
+	/**
+	 * Rule 3 at the refused start at `index`, with B's floor: a tighter bound of R raises the floor,
+	 * which tightens the bound, until the floor (a whole number under the first window's requests)
+	 * stops rising.
+	 */
+	private tightenUpperBound(index: number): void {
+		let floor = 0;
+		for (let next = this.burstFloor(); next > floor; next = this.burstFloor()) {
+			floor = next;
+			this.upperBound = Math.min(this.upperBound, this.upperBoundAt(index, floor));
+		}
+	}
+
+	/**
+	 * B's proven floor (rule 2): in any span of the first window the bucket gave at most B and what
+	 * it refilled, so B is at least the requests accepted less R's upper bound over the span (the
+	 * arrivals spread over the starts' span and the jitter at most). A running maximum over the
+	 * span's first start makes it one pass.
+	 */
+	private burstFloor(): number {
+		if (this.firstRefusal === undefined || !Number.isFinite(this.upperBound)) return 1;
+		const perMs = this.upperBound / 1000;
+		let floor = 0;
+		let accepted = 0;
+		let bestFrom = -Infinity;
+		for (let i = Math.max(0, this.firstRefusal - MAX_SCAN); i < this.firstRefusal; i++) {
+			const start = this.starts[i];
+			if (start.outcome !== ACCEPTED || i === this.tokenStart) continue;
+			// The span from the best first start to this one: accepted from there, less the refill.
+			bestFrom = Math.max(bestFrom, perMs * start.at - accepted);
+			accepted++;
+			floor = Math.max(floor, accepted + bestFrom - perMs * (start.at + this.jitterMs));
+		}
+		// R is below its upper bound, so B is over this, and whole.
+		return Math.floor(floor) + 1;
 	}
 
 	/**

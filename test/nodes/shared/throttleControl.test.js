@@ -584,6 +584,24 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(1000 / 295);
 	});
 
+	test("rule 3: with B's floor from the first window, R is bounded since the bucket was last full", () => {
+		// A bucket of R 20/s and B 10: ten start together from a full bucket, the one at 20 ms is
+		// refused; then three at 40/s and the fourth refused. Every answer takes 50 ms (jitter 5 ms).
+		const control = auto();
+		const answer = (at, accepted) => {
+			control.started(at);
+			if (accepted) control.succeeded(at + 50, at);
+			else control.throttled(at + 50, at, 0);
+		};
+		for (let i = 0; i < 10; i++) answer(0, true);
+		answer(20, false);
+		// The ten, less the floor (10, from R < 66.7), plus one, over 15 ms; with no floor, R < 667.
+		expect(control.upperBound).toBeCloseTo(1000 / 15, 6);
+		for (const at of [100, 125, 150]) answer(at, true);
+		answer(175, false);
+		// Never full since the refusal at 20 ms: the three, plus one, over 150 ms (with no floor, 50).
+		expect(control.upperBound).toBeCloseTo(4000 / 150, 6);
+	});
 	test('rule 9: with a burst of one, the first request after a pause goes alone until it is answered', () => {
 		// It leaves late (every waiting request wakes at once): the next, a spacing after it,
 		// would reach a bucket of one too soon. It waits for the answer, then the pacing resumes.
