@@ -204,8 +204,12 @@ export class ThrottleControl {
 	private cutAt = 0;
 	/** Refused answers in the run (rule 6; `accepted` counts the others). */
 	private refused = 0;
-	/** The start of the request that went alone and fetched the token: it reached Concur late. */
+	/**
+	 * The start of the request that went alone and fetched the token: it reached Concur late, by
+	 * its answer at the latest.
+	 */
 	private tokenStart = -1;
+	private tokenAnsweredAt = 0;
 	/**
 	 * Rule 1 while the sending flows: the first accepted start after the last cut's pause, the
 	 * latest accepted start since, and how many were accepted after the first.
@@ -292,8 +296,10 @@ export class ThrottleControl {
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
-		if (this.settings.firstRequestAlone && this.accepted === 1) this.tokenStart = index;
-		else {
+		if (this.settings.firstRequestAlone && this.accepted === 1) {
+			this.tokenStart = index;
+			this.tokenAnsweredAt = now;
+		} else {
 			this.recordLatency(latency);
 			this.recordAnswerGap(now, latency);
 		}
@@ -585,14 +591,15 @@ export class ThrottleControl {
 
 	/**
 	 * The upper bound of R that a refused start proves (rule 3). The refused start left under a
-	 * token. If the bucket was full (at least `burstFloor`) since the previous refusal, the last
-	 * time was just before an accepted start o, and from then on it gained less than one more than
-	 * the requests accepted from o on, less the floor; if not, it gained less than one more than
-	 * the requests accepted since that refusal (which left under a token too). R is below the
-	 * largest of these over their times (one not answered yet counted as accepted); a start with
-	 * fewer to spend than the floor cannot have followed a full bucket. Which start reached Concur
-	 * first is known only outside the jitter, so a start within it of the refused one, before or
-	 * after, leaves R unbounded (a bucket of one overflows between any two starts paced under R).
+	 * token. If the bucket was last full (at least `burstFloor`) just before an accepted start o,
+	 * it gained from then on less than one more than the requests accepted from o on, less the
+	 * floor; if it was not full since an earlier refusal (which left under a token too), less than
+	 * one more than the requests accepted since. So R is below the largest of these over their
+	 * times since that refusal, for every earlier refusal (the least of them counts), and since
+	 * the run's start (full then). One not answered yet counts as accepted; the request that
+	 * fetched the token as reaching Concur by its answer. Which start reached Concur first is
+	 * known only outside the jitter, so a start within it of the refused one, before or after,
+	 * leaves R unbounded (a bucket of one overflows between any two starts paced under R).
 	 */
 	private upperBoundAt(index: number, burstFloor: number): number {
 		const refusedAt = this.starts[index].at;
@@ -600,16 +607,20 @@ export class ThrottleControl {
 			if (this.starts[i].at > refusedAt + this.jitterMs) break;
 			if (this.starts[i].outcome !== REFUSED) return Infinity;
 		}
+		const first = Math.max(0, index - MAX_SCAN);
+		let bound = Infinity;
 		let best = 0;
 		let accepted = 0;
-		for (let i = index - 1; i >= 0 && i !== this.tokenStart; i--) {
+		let i = index - 1;
+		for (; i >= first && best < bound; i--) {
 			const start = this.starts[i];
-			const seconds = (refusedAt - start.at - this.jitterMs) / 1000;
+			const at = i === this.tokenStart ? this.tokenAnsweredAt : start.at;
+			const seconds = (refusedAt - at - this.jitterMs) / 1000;
 			if (start.outcome === REFUSED) {
-				// Refused, it left under a token (and spent none): so the bucket gained under one more
-				// than the requests accepted since. One within the jitter (none accepted since) proves
-				// nothing.
-				if (seconds > 0) return Math.max(best, (accepted + 1) / seconds);
+				// Refused, it left under a token (and spent none): if the bucket was not full since, it
+				// gained under one more than the requests accepted since. Any such start bounds R; one
+				// within the jitter (none accepted since) proves nothing.
+				if (seconds > 0) bound = Math.min(bound, Math.max(best, (accepted + 1) / seconds));
 				continue;
 			}
 			// One not answered yet may be accepted: counting it keeps the bound true, if looser.
@@ -621,7 +632,9 @@ export class ThrottleControl {
 			if (seconds <= 0) return Infinity;
 			best = Math.max(best, gained / seconds);
 		}
-		return best > 0 ? best : Infinity;
+		// The run started on a full bucket: back to its start, the last time full is among them.
+		const fromRunStart = i < 0 && best > 0 ? best : Infinity;
+		return Math.min(bound, fromRunStart);
 	}
 
 	/**

@@ -87,6 +87,51 @@ function playPaced(control, from, until, latency) {
 	return Math.max(now, ...pending.map((p) => p.answeredAt));
 }
 
+/**
+ * Sends `count` requests as the control allows against a token bucket of `rate` and `burst` that
+ * each request reaches half a round trip after its start (the first, which fetches the token,
+ * after `tokenMs`); a refused one asks to wait `retryAfterMs` and is sent again. Returns the
+ * lowest upper bound of R the control held after a refusal.
+ */
+function playBucket(control, { rate, burst, count, retryAfterMs, tokenMs, latency = 50 }) {
+	const pending = [];
+	let level = burst;
+	let levelAt = 0;
+	let now = 0;
+	let sent = 0;
+	let done = 0;
+	let lowest = Infinity;
+	while (done < count) {
+		const free = pending.length < control.limit && sent < count;
+		const delay = free ? control.delayBeforeStart(now) : Infinity;
+		pending.sort((a, b) => a.answeredAt - b.answeredAt);
+		if (pending.length > 0 && pending[0].answeredAt <= now + delay) {
+			const { answeredAt, startedAt, accepted } = pending.shift();
+			now = answeredAt;
+			if (accepted) {
+				done++;
+				control.succeeded(now, startedAt);
+			} else {
+				sent--;
+				control.throttled(now, startedAt, retryAfterMs);
+				lowest = Math.min(lowest, control.upperBound);
+			}
+			continue;
+		}
+		now += delay;
+		if (delay > 0.001) continue;
+		const arrival = now + (sent === 0 && done === 0 ? tokenMs : latency / 2);
+		level = Math.min(burst, level + ((arrival - levelAt) * rate) / 1000);
+		levelAt = arrival;
+		const accepted = level >= 1;
+		if (accepted) level -= 1;
+		control.started(now);
+		sent++;
+		pending.push({ startedAt: now, answeredAt: arrival + latency / 2, accepted });
+	}
+	return lowest;
+}
+
 describe('how many requests may be in flight', () => {
 	test('Auto starts with a few, or with one when the first request fetches the token', () => {
 		expect(auto().limit).toBe(AUTO_START_PARALLEL);
@@ -584,6 +629,32 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(1000 / 295);
 	});
 
+	test('rule 3: against a token bucket the upper bound stays above R, whatever R, B and Retry-After', () => {
+		// The first request fetches the token and reaches the bucket 100 ms after its start: counted
+		// at its start, the bucket's last full moment would fall before the span measured.
+		for (const [rate, burst] of [
+			[2, 10],
+			[5, 10],
+			[15, 10],
+			[40, 30],
+			[5, 3],
+			[5, 1],
+			[250, 10],
+		])
+			for (const retryAfterMs of [0, 1_000, 2_000]) {
+				const control = auto(true);
+				const count = Math.max(50, rate * 15);
+				control.expect(count);
+				const lowest = playBucket(control, { rate, burst, count, retryAfterMs, tokenMs: 100 });
+				expect({ rate, burst, retryAfterMs, above: lowest >= rate }).toEqual({
+					rate,
+					burst,
+					retryAfterMs,
+					above: true,
+				});
+			}
+	});
+
 	test("rule 3: with B's floor from the first window, R is bounded since the bucket was last full", () => {
 		// A bucket of R 20/s and B 10: ten start together from a full bucket, the one at 20 ms is
 		// refused; then three at 40/s and the fourth refused. Every answer takes 50 ms (jitter 5 ms).
@@ -599,8 +670,9 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.upperBound).toBeCloseTo(1000 / 15, 6);
 		for (const at of [100, 125, 150]) answer(at, true);
 		answer(175, false);
-		// Never full since the refusal at 20 ms: the three, plus one, over 150 ms (with no floor, 50).
-		expect(control.upperBound).toBeCloseTo(4000 / 150, 6);
+		// Last full before the ten at 0: the thirteen, less the floor, plus one, over 170 ms; not
+		// full since the refusal at 20 ms would give 4 / 150 ms. With no floor, R < 50.
+		expect(control.upperBound).toBeCloseTo(4000 / 170, 6);
 	});
 	test('rule 9: with a burst of one, the first request after a pause goes alone until it is answered', () => {
 		// It leaves late (every waiting request wakes at once): the next, a spacing after it,
