@@ -37,6 +37,9 @@
  *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
  *    run, so a limit that refuses a few percent after every cut still cuts) or their pauses since
  *    the last cut PROBE_SHARE of the time: when refusing costs more than sending slower would.
+ *    The run's first refusal may also be the bucket running dry, which the requests in flight
+ *    with it tell within a round trip (refused too, or accepted); one started before they answer
+ *    would be refused too, an extra request: so the sending waits for them, once a run.
  * 7. Jitter. A request reaches Concur later than it starts, by a delay that varies (n8n's work
  *    before it leaves, the network, a busy machine): one that left late and the next that left
  *    early arrive closer than planned, and a bucket of one token refuses the second, at any
@@ -218,6 +221,8 @@ export class ThrottleControl {
 	private flowAnchor?: number;
 	private flowEnd = 0;
 	private flowAccepted = 0;
+	/** Rule 6: the last start before the run's first refusal came; none starts until it is answered. */
+	private echoesOf?: number;
 	/** Rule 9: the next start after the pause goes alone; and its start, until it is answered. */
 	private aloneAfterPause = false;
 	private aloneStart?: number;
@@ -253,12 +258,22 @@ export class ThrottleControl {
 	/** How long a request that wants to start now must wait (0: it may start). */
 	delayBeforeStart(now: number): number {
 		const pause = this.pausedUntil - now;
-		if (!Number.isFinite(this.rate)) return Math.max(0, pause);
+		if (!Number.isFinite(this.rate)) return Math.max(0, pause, this.echoesWait(now));
 		// Rule 9: until its answer, expected as late as the latest of late, or until it counts as lost.
 		if (this.aloneStart !== undefined && now < this.aloneStart + this.lostAfterMs())
 			return Math.max(1, this.aloneStart + Math.max(...this.latencies) - now);
 		const credit = this.creditAt_(now);
 		return Math.max(0, pause, credit >= 1 ? 0 : ((1 - credit) * 1000) / this.pace());
+	}
+
+	/** Rule 6: until the requests in flight with the run's first refusal are answered (or lost). */
+	private echoesWait(now: number): number {
+		if (this.echoesOf === undefined) return 0;
+		const horizon = now - this.lostAfterMs();
+		for (let i = this.echoesOf; i >= 0 && this.starts[i].at >= horizon; i--)
+			if (this.starts[i].outcome === PENDING)
+				return Math.max(1, this.starts[this.echoesOf].at + Math.max(...this.latencies) - now);
+		return 0;
 	}
 
 	/**
@@ -367,10 +382,10 @@ export class ThrottleControl {
 		if (index >= 0) {
 			this.firstRefusal ??= index;
 			this.tightenUpperBound(index);
-			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
+			this.burstHigh = this.burstEstimate(this.lowerBound);
 			const proof = this.lowerBoundAt(index);
 			this.lowerBound = Math.max(this.lowerBound, proof.bound);
-			this.burstHigh = this.burstEstimate(this.lowerBound) + 1;
+			this.burstHigh = this.burstEstimate(this.lowerBound);
 			// A span across a pause measures the pause as much as R (the bucket overflows in it).
 			const from = echo ? this.echoWindowFrom : this.windowFrom;
 			const central =
@@ -398,7 +413,7 @@ export class ThrottleControl {
 			this.restart();
 			if (this.flowAnchor !== undefined) this.rate = Math.max(before, this.rate);
 			if (this.rate !== before) this.growth = this.growthAfter(this.pausedUntil - this.lastCutAt);
-		}
+		} else if (this.refused === 1) this.echoesOf = this.starts.length - 1;
 		// Rule 9: with a burst of one, a pause longer than a round trip ends with one request alone.
 		if (this.jitterPaced() && wait > this.minLatencyMs) this.aloneAfterPause = true;
 	}
@@ -435,7 +450,7 @@ export class ThrottleControl {
 		this.halfRefused = Math.min(this.upperBound, sending) / 2;
 		this.restart();
 		if (this.firstRefusal !== undefined)
-			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 2));
+			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 1));
 		this.updateMargin();
 		if (this.adaptive) this.limit = this.capLimit(now);
 		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
@@ -452,8 +467,9 @@ export class ThrottleControl {
 
 	/**
 	 * Rule 1 between refusals: the requests accepted since the first after the pause, less B − 1,
-	 * over the time. An upper bound it passes steered wrongly (rule 3 is no proof), so the search
-	 * resumes without one.
+	 * over the time; with a burst of one, also the last two (each accepted start left the bucket
+	 * empty, so the next one proves its spacing). An upper bound it passes steered wrongly (rule 3
+	 * is no proof), so the search resumes without one.
 	 */
 	private flowed(startedAt: number): void {
 		if (this.flowAnchor === undefined) {
@@ -462,10 +478,14 @@ export class ThrottleControl {
 			return;
 		}
 		if (startedAt <= this.flowAnchor) return;
+		const pair =
+			this.burstHigh === 1 && startedAt > this.flowEnd
+				? 1000 / (startedAt - this.flowEnd + this.jitterMs)
+				: 0;
 		this.flowAccepted++;
 		this.flowEnd = Math.max(this.flowEnd, startedAt);
 		const seconds = (this.flowEnd - this.flowAnchor + this.jitterMs) / 1000;
-		const bound = (this.flowAccepted - (this.burstHigh - 1)) / seconds;
+		const bound = Math.max(pair, (this.flowAccepted - (this.burstHigh - 1)) / seconds);
 		if (bound <= this.lowerBound) return;
 		this.lowerBound = bound;
 		if (this.upperBound >= bound) return;
@@ -717,8 +737,9 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * B from the first window, which started on a full bucket (rule 2), if R were `rate`: with R's
-	 * lower bound, B is less than this plus one.
+	 * B's upper estimate from the first window, which started on a full bucket (rule 2), with R at
+	 * least `rate`: the refused start left under a token, so B is less than the largest excess of
+	 * requests accepted over R × the time left plus one, and whole: at most the excess rounded up.
 	 */
 	private burstEstimate(rate: number): number {
 		const end = this.firstRefusal!;
@@ -730,7 +751,7 @@ export class ThrottleControl {
 			const seconds = (this.starts[end].at - this.starts[i].at) / 1000;
 			best = Math.max(best, accepted - rate * seconds);
 		}
-		return Math.floor(best);
+		return Math.max(1, Math.ceil(best));
 	}
 
 	/** The rate slow start sent at over the last round trip before the refused start. */

@@ -292,6 +292,28 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(40);
 	});
 
+	test('rule 2: B is whole, so the first window bounds it by its excess rounded up, not one more', () => {
+		// With nothing known of R, a refused start left under a token: B < accepted + 1, so B ≤ accepted.
+		const one = auto();
+		windowWithEchoes(one, 1, 2);
+		expect(one.burstHigh).toBe(1);
+		const ten = auto();
+		windowWithEchoes(ten, 10, 3);
+		expect(ten.burstHigh).toBe(10);
+	});
+
+	test('rule 1 with a burst of one: while the sending flows, the last two accepted starts prove their spacing', () => {
+		// B 1 (the first window took one): each accepted start left the bucket empty, so the next
+		// one, 200 ms later, proves 1/(0.2 s + the jitter), where the climb's average proves 1.8/s.
+		const control = auto();
+		windowWithEchoes(control, 1, 2);
+		for (const startedAt of [100, 1_100, 1_600, 1_800]) {
+			control.started(startedAt);
+			control.succeeded(startedAt + 50, startedAt);
+		}
+		expect(control.lowerBound).toBeGreaterThan(1000 / 206);
+	});
+
 	test('rule 3: after a cut the rate climbs back to the rate refused, over four pauses', () => {
 		const control = auto();
 		windowEndingInRefusal(control, 0, 20, 100, 100);
@@ -745,6 +767,18 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		for (let i = 0; i < 5; i++) control.started(now);
 		for (let i = 0; i < 5; i++) control.throttled(now + 50 + i, now, 0);
 		expect(control.rate).toBeLessThan(Infinity);
+	});
+
+	test("rule 6: after the run's first refusal, no request starts until those in flight with it are answered", () => {
+		// Four in flight; the first answer refuses. Had the bucket run dry, a request started now
+		// would be refused too: it waits for the other three, which are accepted (a random refusal).
+		const control = auto();
+		for (let i = 0; i < 4; i++) control.started(i);
+		control.throttled(50, 0, 0);
+		expect(control.delayBeforeStart(51)).toBeGreaterThan(0);
+		for (let i = 1; i < 4; i++) control.succeeded(50 + i, i);
+		expect(control.delayBeforeStart(54)).toBe(0);
+		expect(control.rate).toBe(Infinity);
 	});
 
 	test('answers to requests that started before the cut are echoes: they do not cut again', () => {
