@@ -24,12 +24,13 @@
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
  *    the best estimate (rule 1 with B at its estimate and the levels mid-range, over a span
- *    within one window: across a pause the bucket overflows), within the bounds, and at half the
- *    rate refused while no span measures R; paced from an empty bucket, and once Concur accepts a request after the pause (the
- *    rate may still be over R before), climbs to the upper bound over SEARCH_PAUSES
- *    pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it
- *    probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same
- *    share of the time whatever the pause.
+ *    within one window: across a pause the bucket overflows), within the bounds, and while no
+ *    span measures R at half the rate refused, or the bounds' middle on a log scale if lower (a
+ *    bisection: a limit has no scale); paced from an empty bucket, and once Concur accepts a
+ *    request after the pause (the rate may still be over R before), climbs to the upper bound
+ *    over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under
+ *    the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it):
+ *    both cost the same share of the time whatever the pause.
  * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
@@ -136,9 +137,10 @@ const PENDING = 0;
 const ACCEPTED = 1;
 const REFUSED = 2;
 
-/** One request start: when, how many were in flight with it, and what Concur answered. */
+/** One request start: when, at what rate, how many were in flight with it, what Concur answered. */
 interface Start {
 	at: number;
+	rate: number;
 	inFlight: number;
 	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED;
 }
@@ -300,7 +302,12 @@ export class ThrottleControl {
 			this.credit = this.creditAt_(now) - 1;
 			this.creditAt = Math.max(this.creditAt, now);
 		}
-		this.starts.push({ at: now, inFlight: this.inFlight(now) + 1, outcome: PENDING });
+		this.starts.push({
+			at: now,
+			rate: this.rate,
+			inFlight: this.inFlight(now) + 1,
+			outcome: PENDING,
+		});
 	}
 
 	/** Concur accepted a request that started at `startedAt`. */
@@ -440,10 +447,12 @@ export class ThrottleControl {
 		this.refusedSinceCut = 0;
 		this.slowStart = false;
 		this.successesSinceGrowth = 0;
-		const sending = Number.isFinite(this.rate) ? this.rate : this.slowStartRate(startedAt);
+		// The rate the refused request was sent at: echoes may have moved the rate since (rule 4).
+		const refusedRate = index >= 0 ? this.starts[index].rate : this.rate;
+		const sending = Number.isFinite(refusedRate) ? refusedRate : this.slowStartRate(startedAt);
 		// Paced, with a burst to spare for an early arrival, the sending went faster than R (rule 3).
-		if (Number.isFinite(this.rate) && this.measuresR()) {
-			this.upperBound = Math.min(this.upperBound, this.rate);
+		if (Number.isFinite(refusedRate) && this.measuresR()) {
+			this.upperBound = Math.min(this.upperBound, refusedRate);
 			if (index >= 0) this.tightenUpperBound(index);
 		}
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
@@ -528,13 +537,23 @@ export class ThrottleControl {
 	/**
 	 * The rate after a cut: just under the estimate once a span within a window measures R (rule
 	 * 3: with a burst to spare, the refused window passed R), and half is no floor: a rate over R
-	 * is refused again, a whole pause for nothing. Otherwise at least half the rate refused (as TCP
-	 * halves): with a burst of one, a refusal may come from the jitter under R (rule 7).
+	 * is refused again, a whole pause for nothing. Otherwise at least the search's next rate: with a
+	 * burst of one, a refusal may come from the jitter under R (rule 7).
 	 */
 	private restart(): void {
 		const measured = this.measuresR() && this.estimate > 0;
-		const guess = measured ? this.restartRate() : Math.max(this.halfRefused, this.restartRate());
+		const guess = measured ? this.restartRate() : Math.max(this.searchRate(), this.restartRate());
 		this.rate = Math.max(MIN_RATE, this.lowerBound, guess);
+	}
+
+	/**
+	 * Half the rate refused (as TCP halves), or the middle of the bounds on a log scale where that
+	 * is lower: a limit has no scale, so R is as likely anywhere between them on it, and a search
+	 * that bisects them there ends in the fewest refusals.
+	 */
+	private searchRate(): number {
+		const middle = this.lowerBound > 0 ? Math.sqrt(this.lowerBound * this.upperBound) : Infinity;
+		return Math.min(this.halfRefused, middle);
 	}
 
 	/** Whether a refusal of paced starts means they passed R: with a burst to spare (rule 3). */

@@ -453,6 +453,23 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1] / 1.9);
 	});
 
+	test('rule 4: with a burst of one, a cut far above the lower bound restarts at the middle of the bounds on a log scale', () => {
+		// After the first window, one request accepted at 1 s and the next, 100 ms later, refused:
+		// R is between about 1/s and 10/s. Half the rate refused (or of the upper bound) is 5/s; the
+		// middle on a log scale, about 3/s, leaves as many halvings on either side.
+		const control = auto();
+		windowWithEchoes(control, 1, 2);
+		control.started(1_000);
+		control.succeeded(1_050, 1_000);
+		control.started(1_100);
+		control.throttled(1_150, 1_100, 1_000);
+		const middle = Math.sqrt(control.lowerBound * control.upperBound);
+		expect(control.lowerBound).toBeGreaterThan(0.9);
+		expect(control.upperBound).toBeLessThan(11);
+		expect(control.rate).toBeCloseTo(middle, 6);
+		expect(control.rate).toBeLessThan(control.upperBound / 3);
+	});
+
 	test("rule 7: with a burst of one, the pacing adds the margin that the answers' jitter and the pause call for", () => {
 		// One answer in four comes 30 ms later than the others: a margin of 30 ms costs less than
 		// a 2 s pause a quarter of the time.
