@@ -191,7 +191,10 @@ export class ThrottleControl {
 	private echoWindowFrom = 0;
 	/** Half the rate the last cut refused: the restart while nothing measures R (rule 4). */
 	private halfRefused = 0;
-	/** B: an upper estimate (for the proofs of rule 1), and what the pacing may burst. */
+	/**
+	 * B: an upper estimate (for the proofs of rule 1), and what the pacing may burst: a token under
+	 * that estimate (left for an early arrival), MAX_PACED_BURST at most.
+	 */
 	private burstHigh = 1;
 	private burstLow = 1;
 	/** The pacing bucket: its tokens at `creditAt`; a start takes one. */
