@@ -226,7 +226,10 @@ export class ThrottleControl {
 	private flowAnchor?: number;
 	private flowEnd = 0;
 	private flowAccepted = 0;
-	/** Rule 6: the last start before the run's first refusal came; none starts until it is answered. */
+	/**
+	 * Rule 6: the last start before the run's first refusal came: none starts until it and every
+	 * start before it are answered (or lost).
+	 */
 	private echoesOf?: number;
 	/** Rule 9: the next start after the pause goes alone; and its start, until it is answered. */
 	private aloneAfterPause = false;
