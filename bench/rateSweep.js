@@ -80,6 +80,17 @@ const GRID = [
 	...CAPS.map(capCell),
 ];
 
+/**
+ * Limits between the grid's points, to check that nothing holds only on it: a burst of 3 (the
+ * grid has 1 and 10) and of 30, at rates the grid does not have. Reported apart from the grid.
+ */
+const OFF_GRID = [
+	bucketCell(8, 3, 1),
+	bucketCell(25, 3, 2),
+	bucketCell(70, 3, 1),
+	bucketCell(25, 30, 2),
+].map((cell) => ({ ...cell, offGrid: true }));
+
 /** The everyday subset: the full grid's worst cells on the final code (B 1 with long pauses), and others. */
 const QUICK = [
 	bucketCell(100, 1, 2),
@@ -87,6 +98,7 @@ const QUICK = [
 	bucketCell(5, 1, 1),
 	bucketCell(100, 10, 0),
 	capCell(3),
+	OFF_GRID[1],
 ];
 
 async function runCell(sim, cell, seed) {
@@ -148,9 +160,11 @@ const row = (r) =>
 
 /** `grid`: every cell; otherwise the quick subset. `only`: cells whose name contains one of these. */
 async function main({ grid = false, only } = {}) {
-	const cells = [unthrottledCell, randomRefusalCell, ...(grid ? GRID : QUICK)].filter(
-		(cell) => !only || only.some((part) => cell.name.includes(part)),
-	);
+	const cells = [
+		unthrottledCell,
+		randomRefusalCell,
+		...(grid ? [...GRID, ...OFF_GRID] : QUICK),
+	].filter((cell) => !only || only.some((part) => cell.name.includes(part)));
 	const sim = await startSimulatorProcess();
 	const results = [];
 	try {
@@ -178,7 +192,7 @@ async function main({ grid = false, only } = {}) {
 }
 
 function summarize(results) {
-	const rated = results.filter((r) => r.efficiency !== undefined);
+	const rated = results.filter((r) => r.efficiency !== undefined && !r.offGrid);
 	const sorted = [...rated].sort((a, b) => a.efficiency - b.efficiency);
 	const exactlyOnce = results.every((r) => r.deliveredOnce === r.messages && !r.error);
 	const extraOk = results.every((r) => r.extra <= 0.1);
@@ -195,6 +209,11 @@ function summarize(results) {
 			`against the jitter baseline (B 1: a sender that knew R, at the best fixed margin for this run's delays): worst ${ofBaseline[0].name}, ${ofBaseline[0].ofBaseline.toFixed(2)}; median ${ofBaseline[Math.floor((ofBaseline.length - 1) / 2)].ofBaseline.toFixed(2)}`,
 		);
 	}
+	const offGrid = results.filter((r) => r.offGrid);
+	if (offGrid.length)
+		console.log(
+			`off the grid: ${offGrid.map((r) => `${r.name} ${r.efficiency.toFixed(2)}`).join('; ')}`,
+		);
 	const unthrottled = results.find((r) => r.name === unthrottledCell.name);
 	const refusals = results.find((r) => r.name === randomRefusalCell.name);
 	if (unthrottled && refusals)

@@ -5,6 +5,7 @@ const {
 	AUTO_START_PARALLEL,
 	MIN_THROTTLE_WAIT_MS,
 } = require('../../../dist/nodes/shared/throttleControl');
+const { playBucket } = require('../../../rig/fakeBucket');
 
 const noJitter = () => 0;
 const auto = (firstRequestAlone = false) =>
@@ -85,51 +86,6 @@ function playPaced(control, from, until, latency) {
 	}
 	for (const { answeredAt, startedAt } of pending) control.succeeded(answeredAt, startedAt);
 	return Math.max(now, ...pending.map((p) => p.answeredAt));
-}
-
-/**
- * Sends `count` requests as the control allows against a token bucket of `rate` and `burst` that
- * each request reaches half a round trip after its start (the first, which fetches the token,
- * after `tokenMs`); a refused one asks to wait `retryAfterMs` and is sent again. Returns the
- * lowest upper bound of R the control held after a refusal.
- */
-function playBucket(control, { rate, burst, count, retryAfterMs, tokenMs, latency = 50 }) {
-	const pending = [];
-	let level = burst;
-	let levelAt = 0;
-	let now = 0;
-	let sent = 0;
-	let done = 0;
-	let lowest = Infinity;
-	while (done < count) {
-		const free = pending.length < control.limit && sent < count;
-		const delay = free ? control.delayBeforeStart(now) : Infinity;
-		pending.sort((a, b) => a.answeredAt - b.answeredAt);
-		if (pending.length > 0 && pending[0].answeredAt <= now + delay) {
-			const { answeredAt, startedAt, accepted } = pending.shift();
-			now = answeredAt;
-			if (accepted) {
-				done++;
-				control.succeeded(now, startedAt);
-			} else {
-				sent--;
-				control.throttled(now, startedAt, retryAfterMs);
-				lowest = Math.min(lowest, control.upperBound);
-			}
-			continue;
-		}
-		now += delay;
-		if (delay > 0.001) continue;
-		const arrival = now + (sent === 0 && done === 0 ? tokenMs : latency / 2);
-		level = Math.min(burst, level + ((arrival - levelAt) * rate) / 1000);
-		levelAt = arrival;
-		const accepted = level >= 1;
-		if (accepted) level -= 1;
-		control.started(now);
-		sent++;
-		pending.push({ startedAt: now, answeredAt: arrival + latency / 2, accepted });
-	}
-	return lowest;
 }
 
 describe('how many requests may be in flight', () => {
@@ -315,8 +271,10 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 	});
 
 	test('rule 3: after a cut the rate climbs back to the rate refused, over four pauses', () => {
+		// Twenty accepted within 10 ms prove a burst to spare at any rate met here (rule 2), so the
+		// paced start refused later passed R.
 		const control = auto();
-		windowEndingInRefusal(control, 0, 20, 100, 100);
+		windowEndingInRefusal(control, 0, 20, 10, 100);
 		const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 1_000);
 		const refused = control.rate;
 		control.started(last + 1);
@@ -417,6 +375,23 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		// Half the rate refused is 2.8 R here; the window measures R to about two tokens over 0.4 s.
 		expect(control.rate).toBeLessThan(1.5 * R);
 		expect(control.rate).toBeGreaterThan(0.8 * R);
+	});
+
+	test('rule 4: the restart takes B mid-way between its bounds, not at its upper estimate', () => {
+		// R 100/s, B 10, Retry-After: 2. The window after the first pause measures R over about
+		// 0.1 s, where each token of B moves the estimate by about 10/s: with B at its upper
+		// estimate the rate restarted at 0.42 R, eight seconds of climbing under R.
+		const control = auto(true);
+		const restarts = [];
+		const throttled = control.throttled.bind(control);
+		control.throttled = (now, startedAt, retryAfterMs) => {
+			throttled(now, startedAt, retryAfterMs);
+			if (control.estimate > 0) restarts.push(control.rate);
+		};
+		control.expect(1_500);
+		playBucket(control, { rate: 100, burst: 10, count: 1_500, retryAfterMs: 2_000, tokenMs: 100 });
+		expect(restarts[0]).toBeGreaterThan(60);
+		expect(restarts[0]).toBeLessThan(100);
 	});
 
 	test('rule 3: with a burst of one, a refused paced start proves only its spacing less the jitter', () => {
@@ -587,9 +562,11 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 
 	test('rule 1 while the sending flows: an upper bound the accepted requests pass is dropped', () => {
 		// A refusal at random at the paced rate set an upper bound there (rule 3); the sending then
-		// goes on accepted at that rate and above, so the search resumes without a bound.
+		// goes on accepted at that rate and above, so the search resumes without a bound. (Twenty
+		// accepted within 10 ms prove a burst to spare, rule 2: with a burst of one a refused paced
+		// start would set no bound, rule 3.)
 		const control = auto();
-		windowEndingInRefusal(control, 0, 20, 100, 100);
+		windowEndingInRefusal(control, 0, 20, 10, 100);
 		const last = sendPaced(control, control.pausedUntil, control.pausedUntil + 1_000);
 		const refusedAt = last + control.delayBeforeStart(last);
 		const refused = control.rate;
@@ -668,15 +645,17 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(1000 / 295);
 	});
 
-	test('rule 3: against a token bucket the upper bound stays above R, whatever R, B and Retry-After', () => {
+	test('rules 1, 2 and 3: against a token bucket the bounds hold R and B, whatever R, B and Retry-After', () => {
 		// The first request fetches the token and reaches the bucket 100 ms after its start: counted
-		// at its start, the bucket's last full moment would fall before the span measured.
+		// at its start, the bucket's last full moment would fall before the span measured, and B's
+		// upper estimate would miss the tokens it left (a burst of 3 then proves R too high).
 		for (const [rate, burst] of [
 			[2, 10],
 			[5, 10],
 			[15, 10],
 			[40, 30],
 			[5, 3],
+			[15, 3],
 			[5, 1],
 			[250, 10],
 		])
@@ -684,12 +663,19 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 				const control = auto(true);
 				const count = Math.max(50, rate * 15);
 				control.expect(count);
-				const lowest = playBucket(control, { rate, burst, count, retryAfterMs, tokenMs: 100 });
-				expect({ rate, burst, retryAfterMs, above: lowest >= rate }).toEqual({
+				const { seen } = playBucket(control, { rate, burst, count, retryAfterMs, tokenMs: 100 });
+				const held = {
+					upperAboveR: seen.upper >= rate,
+					lowerUnderR: seen.lower <= rate,
+					burstOverB: seen.burst >= burst,
+				};
+				expect({ rate, burst, retryAfterMs, ...held }).toEqual({
 					rate,
 					burst,
 					retryAfterMs,
-					above: true,
+					upperAboveR: true,
+					lowerUnderR: true,
+					burstOverB: true,
 				});
 			}
 	});

@@ -1,0 +1,61 @@
+// Concur as a token bucket on a fake clock: plays a throttle control's starts against it, without
+// a server, so the rules can be checked over many limits in milliseconds.
+
+/**
+ * Sends `count` requests as `control` allows against a token bucket of `rate` and `burst` that
+ * each request reaches half a round trip after its start (the first, which fetches the token,
+ * after `tokenMs`), later by `delayMs()` more (the jitter; none by default); a refused one asks
+ * to wait `retryAfterMs` and is sent again. Returns when the last answer came, the requests sent,
+ * and the bounds' extremes after the answers: R's least upper and greatest lower bound, and B's
+ * least upper estimate after a refusal.
+ */
+function playBucket(
+	control,
+	{ rate, burst, count, retryAfterMs, tokenMs, latency = 50, delayMs = () => 0 },
+) {
+	const pending = [];
+	let level = burst;
+	let levelAt = 0;
+	let now = 0;
+	let sent = 0;
+	let done = 0;
+	let requests = 0;
+	const seen = { upper: Infinity, lower: 0, burst: Infinity };
+	while (done < count) {
+		const free = pending.length < control.limit && sent < count;
+		const delay = free ? control.delayBeforeStart(now) : Infinity;
+		pending.sort((a, b) => a.answeredAt - b.answeredAt);
+		if (pending.length > 0 && pending[0].answeredAt <= now + delay) {
+			const { answeredAt, startedAt, accepted } = pending.shift();
+			now = answeredAt;
+			if (accepted) {
+				done++;
+				control.succeeded(now, startedAt);
+			} else {
+				sent--;
+				control.throttled(now, startedAt, retryAfterMs);
+				seen.upper = Math.min(seen.upper, control.upperBound);
+				seen.burst = Math.min(seen.burst, control.burstHigh);
+			}
+			seen.lower = Math.max(seen.lower, control.lowerBound);
+			continue;
+		}
+		if (delay === Infinity) throw new Error('the control lets no request start');
+		now += delay;
+		if (delay > 0.001) continue;
+		const arrival = now + (requests === 0 ? tokenMs : latency / 2) + delayMs();
+		// Arrivals out of order reach the bucket at once: it does not refill backwards.
+		const at = Math.max(arrival, levelAt);
+		level = Math.min(burst, level + ((at - levelAt) * rate) / 1000);
+		levelAt = at;
+		const accepted = level >= 1;
+		if (accepted) level -= 1;
+		control.started(now);
+		sent++;
+		requests++;
+		pending.push({ startedAt: now, answeredAt: arrival + latency / 2, accepted });
+	}
+	return { finishedAt: now, requests, seen };
+}
+
+module.exports = { playBucket };
