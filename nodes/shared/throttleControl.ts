@@ -13,10 +13,8 @@
  *    proves its spacing's rate.)
  * 2. The burst. A run starts on a full bucket: the largest excess, over the starts s of the first
  *    window, of the requests accepted from s until the first refusal over R × the time left, is B
- *    (to one); with R's lower bound, an upper estimate of B for rule 1 (a proof only if it stays
- *    above B: so a request not answered yet counts as accepted, and the time at its least). And
- *    in any span of it the bucket gave at most B and its refill: with R's upper bound, a floor of
- *    B for rule 3. The pacing's burst follows the estimate.
+ *    (to one); with R's lower bound, an upper estimate of B for rule 1. And in any span of it the
+ *    bucket gave at most B and its refill: with R's upper bound, a floor of B for rule 3.
  * 3. Upper bound. A refused start left under a token. Since the bucket was last full (at least
  *    B's floor, rule 2) the requests accepted, less that floor, plus one, over the time less the
  *    jitter, are more than R; since a refused one, if it was not full since, one more than the
@@ -25,14 +23,14 @@
  *    one they prove nothing more, as an arrival that came early is refused at any rate (rule 7).
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
- *    the best estimate (rule 1 with B mid-way between its bounds, over a span within one window:
- *    across a pause the bucket overflows), within the bounds, and while no span measures R at
- *    half the rate refused, or the bounds' middle on a log scale if lower (a bisection: a limit
- *    has no scale); paced from an empty bucket, and once Concur accepts a request after the pause
- *    (the rate may still be over R before), climbs to the upper bound over SEARCH_PAUSES pauses
- *    (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it probes, by
- *    PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same share of the
- *    time whatever the pause.
+ *    the best estimate (rule 1 with B at its estimate and the levels mid-range, over a span
+ *    within one window: across a pause the bucket overflows), within the bounds, and while no
+ *    span measures R at half the rate refused, or the bounds' middle on a log scale if lower (a
+ *    bisection: a limit has no scale); paced from an empty bucket, and once Concur accepts a
+ *    request after the pause (the rate may still be over R before), climbs to the upper bound
+ *    over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under
+ *    the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it):
+ *    both cost the same share of the time whatever the pause.
  * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
@@ -195,7 +193,7 @@ export class ThrottleControl {
 	private halfRefused = 0;
 	/**
 	 * B: an upper estimate (for the proofs of rule 1), and what the pacing may burst: a token under
-	 * that estimate (left for an early arrival), MAX_PACED_BURST at most, from the first cut on.
+	 * that estimate (left for an early arrival), MAX_PACED_BURST at most.
 	 */
 	private burstHigh = 1;
 	private burstLow = 1;
@@ -401,7 +399,6 @@ export class ThrottleControl {
 			const proof = this.lowerBoundAt(index);
 			this.lowerBound = Math.max(this.lowerBound, proof.bound);
 			this.burstHigh = this.burstEstimate(this.lowerBound);
-			if (Number.isFinite(this.lastCutAt)) this.burstLow = this.pacedBurst();
 			// A span across a pause measures the pause as much as R (the bucket overflows in it).
 			const from = echo ? this.echoWindowFrom : this.windowFrom;
 			const central =
@@ -467,7 +464,8 @@ export class ThrottleControl {
 		if (this.upperBound < this.lowerBound) this.upperBound = this.lowerBound * (1 + PROBE_SHARE);
 		this.halfRefused = Math.min(this.upperBound, sending) / 2;
 		this.restart();
-		if (this.firstRefusal !== undefined) this.burstLow = this.pacedBurst();
+		if (this.firstRefusal !== undefined)
+			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 1));
 		this.updateMargin();
 		if (this.adaptive) this.limit = this.capLimit(now);
 		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
@@ -562,11 +560,6 @@ export class ThrottleControl {
 	private searchRate(): number {
 		const middle = this.lowerBound > 0 ? Math.sqrt(this.lowerBound * this.upperBound) : Infinity;
 		return Math.min(this.halfRefused, middle);
-	}
-
-	/** What the pacing may burst: a token under B's upper estimate, MAX_PACED_BURST at most. */
-	private pacedBurst(): number {
-		return Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 1));
 	}
 
 	/** Whether a refusal of paced starts means they passed R: with a burst to spare (rule 3). */
@@ -719,16 +712,14 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * R over the span that proves the best lower bound, not at its extremes: B in the middle of its
-	 * bounds (rule 2), an accepted first start leaving B − 1 (the bucket full, as after a pause)
-	 * and the refused one half a token. The estimate the rate restarts just under.
+	 * R over the span that proves the best lower bound, with B at its estimate and the levels at
+	 * both ends mid-range, not at their extremes: the estimate the rate restarts just under.
 	 */
 	private estimateOver(anchor: number, index: number): number {
 		let accepted = 0;
 		for (let i = anchor + 1; i < index; i++) if (this.starts[i].outcome === ACCEPTED) accepted++;
 		const start = this.starts[anchor];
-		const floor = Number.isFinite(this.upperBound) ? this.burstFloor() : this.burstHigh;
-		const held = start.outcome === REFUSED ? 0.5 : (floor + this.burstHigh) / 2 - 1 - 0.5;
+		const held = start.outcome === REFUSED ? 0.5 : this.burstHigh - 1 - 1;
 		const seconds = (this.starts[index].at - start.at) / 1000;
 		return seconds > 0 ? (accepted - held) / seconds : 0;
 	}
@@ -774,26 +765,15 @@ export class ThrottleControl {
 	 * B's upper estimate from the first window, which started on a full bucket (rule 2), with R at
 	 * least `rate`: the refused start left under a token, so B is less than the largest excess of
 	 * requests accepted over R × the time left plus one, and whole: at most the excess rounded up.
-	 * To stay above B it counts what may have been accepted before the refused start arrived (a
-	 * request not answered yet, one started within the jitter after it) over the least time the
-	 * arrivals can have been apart (the token's request reached Concur by its answer).
 	 */
 	private burstEstimate(rate: number): number {
 		const end = this.firstRefusal!;
-		const refusedAt = this.starts[end].at;
+		let best = 0;
 		let accepted = 0;
-		for (
-			let i = end + 1;
-			i < this.starts.length && this.starts[i].at <= refusedAt + this.jitterMs;
-			i++
-		)
-			if (this.starts[i].outcome !== REFUSED) accepted++;
-		let best = accepted;
 		for (let i = end - 1; i >= 0; i--) {
-			if (this.starts[i].outcome === REFUSED) continue;
+			if (this.starts[i].outcome !== ACCEPTED) continue;
 			accepted++;
-			const at = i === this.tokenStart ? this.tokenAnsweredAt : this.starts[i].at;
-			const seconds = Math.max(0, refusedAt - at - this.jitterMs) / 1000;
+			const seconds = (this.starts[end].at - this.starts[i].at) / 1000;
 			best = Math.max(best, accepted - rate * seconds);
 		}
 		return Math.max(1, Math.ceil(best));
