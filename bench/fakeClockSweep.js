@@ -42,7 +42,8 @@ function playCell(rate, burst, retryAfterMs, seed) {
 		latency: LATENCY_MS,
 		delayMs: () => -Math.log(1 - random()) * JITTER_MS,
 	});
-	// As the sweep's best: spend the burst at once, then exactly R, one throttle in full.
+	// As the sweep's best (spend the burst at once, then exactly R, one throttle in full), and
+	// the token's fetch, which the fake clock counts from the first request on.
 	const best = (Math.max(0, count - burst) / rate) * 1000 + retryAfterMs + LATENCY_MS + TOKEN_MS;
 	return { efficiency: best / finishedAt, extra: requests / count - 1 };
 }

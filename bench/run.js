@@ -13,8 +13,8 @@ const { values: options } = parseArgs({
 if (options.help) {
 	console.log(`npm run bench -- [options]
   --only trigger|notify|sweep|fake   one benchmark (fake: the controller on a fake clock)
-  --grid                        the rate sweep's full grid (about 20 min) instead of its quick subset
-  --cells "R 15/s;cap of"       only the sweep's cells whose name contains one of these (; between)`);
+  --grid                             the rate sweep's full grid (about 25 min), not its quick subset
+  --cells "R 15/s;cap of"            only the sweep's cells whose name contains one of these (; between)`);
 	process.exit(0);
 }
 const benchmarks = [

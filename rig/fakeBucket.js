@@ -6,8 +6,7 @@
  * each request reaches half a round trip after its start (the first, which fetches the token,
  * after `tokenMs`), later by `delayMs()` more (the jitter; none by default); a refused one asks
  * to wait `retryAfterMs` and is sent again. Returns when the last answer came, the requests sent,
- * and the bounds' extremes after the answers: R's least upper and greatest lower bound, and B's
- * least upper estimate after a refusal.
+ * and the lowest upper bound of R the control held after a refusal.
  */
 function playBucket(
 	control,
@@ -20,7 +19,7 @@ function playBucket(
 	let sent = 0;
 	let done = 0;
 	let requests = 0;
-	const seen = { upper: Infinity, lower: 0, burst: Infinity };
+	let lowestUpper = Infinity;
 	while (done < count) {
 		const free = pending.length < control.limit && sent < count;
 		const delay = free ? control.delayBeforeStart(now) : Infinity;
@@ -34,10 +33,8 @@ function playBucket(
 			} else {
 				sent--;
 				control.throttled(now, startedAt, retryAfterMs);
-				seen.upper = Math.min(seen.upper, control.upperBound);
-				seen.burst = Math.min(seen.burst, control.burstHigh);
+				lowestUpper = Math.min(lowestUpper, control.upperBound);
 			}
-			seen.lower = Math.max(seen.lower, control.lowerBound);
 			continue;
 		}
 		if (delay === Infinity) throw new Error('the control lets no request start');
@@ -55,7 +52,7 @@ function playBucket(
 		requests++;
 		pending.push({ startedAt: now, answeredAt: arrival + latency / 2, accepted });
 	}
-	return { finishedAt: now, requests, seen };
+	return { finishedAt: now, requests, lowestUpper };
 }
 
 module.exports = { playBucket };
