@@ -4,6 +4,7 @@
 // the sweep through n8n-core stays the measure (real timers, real jitter, real HTTP).
 const { ThrottleControl } = require('../dist/nodes/shared/throttleControl');
 const { playBucket } = require('../rig/fakeBucket');
+const { createRandom } = require('../simulator/random');
 
 const RATES = [2, 3.3, 5, 8, 15, 25, 40, 70, 100, 170, 250];
 const BURSTS = [1, 3, 10, 30];
@@ -16,17 +17,9 @@ const JITTER_MS = 0.5;
 const SECONDS_OF_SENDING = 15;
 const MIN_MESSAGES = 50;
 
-/** A small deterministic generator, so each run plays the same jitter. */
-function seeded(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-		return state / 2 ** 32;
-	};
-}
-
 function playCell(rate, burst, retryAfterMs, seed) {
-	const random = seeded(seed);
+	// Seeded, so each run plays the same jitter.
+	const random = createRandom(seed).next;
 	const control = new ThrottleControl(
 		{ parallel: 'auto', maxParallel: 50, firstRequestAlone: true },
 		random,
