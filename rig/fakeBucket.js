@@ -6,7 +6,8 @@
  * each request reaches half a round trip after its start (the first, which fetches the token,
  * after `tokenMs`), later by `delayMs()` more (the jitter; none by default); a refused one asks
  * to wait `retryAfterMs` and is sent again. Returns when the last answer came, the requests sent,
- * and the lowest upper bound of R the control held after a refusal.
+ * and the widest the control's proofs went after a refusal: the lowest upper bound of R, the
+ * highest lower bound, and the lowest upper estimate of B.
  */
 function playBucket(
 	control,
@@ -20,6 +21,8 @@ function playBucket(
 	let done = 0;
 	let requests = 0;
 	let lowestUpper = Infinity;
+	let highestLower = 0;
+	let lowestBurst = Infinity;
 	while (done < count) {
 		const free = pending.length < control.limit && sent < count;
 		const delay = free ? control.delayBeforeStart(now) : Infinity;
@@ -34,6 +37,8 @@ function playBucket(
 				sent--;
 				control.throttled(now, startedAt, retryAfterMs);
 				lowestUpper = Math.min(lowestUpper, control.upperBound);
+				highestLower = Math.max(highestLower, control.lowerBound);
+				lowestBurst = Math.min(lowestBurst, control.burstHigh);
 			}
 			continue;
 		}
@@ -52,7 +57,7 @@ function playBucket(
 		requests++;
 		pending.push({ startedAt: now, answeredAt: arrival + latency / 2, accepted });
 	}
-	return { finishedAt: now, requests, lowestUpper };
+	return { finishedAt: now, requests, lowestUpper, highestLower, lowestBurst };
 }
 
 module.exports = { playBucket };

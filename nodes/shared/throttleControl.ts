@@ -13,8 +13,11 @@
  *    proves its spacing's rate.)
  * 2. The burst. A run starts on a full bucket: the largest excess, over the starts s of the first
  *    window, of the requests accepted from s until the first refusal over R × the time left, is B
- *    (to one); with R's lower bound, an upper estimate of B for rule 1. And in any span of it the
- *    bucket gave at most B and its refill: with R's upper bound, a floor of B for rule 3.
+ *    (to one); with R's lower bound, an upper estimate of B for rule 1 (a proof only if it stays
+ *    above B: so a request not answered yet counts as accepted, and the time at its least), and
+ *    counted as the answers came, a central one for rule 4 (which the pacing's burst stays a
+ *    token under: a burst past B is refused at any rate). And in any span of it the bucket gave
+ *    at most B and its refill: with R's upper bound, a floor of B for rule 3.
  * 3. Upper bound. A refused start left under a token. Since the bucket was last full (at least
  *    B's floor, rule 2) the requests accepted, less that floor, plus one, over the time less the
  *    jitter, are more than R; since a refused one, if it was not full since, one more than the
@@ -23,14 +26,14 @@
  *    one they prove nothing more, as an arrival that came early is refused at any rate (rule 7).
  * 4. Cost. A throttle pauses every sender for Retry-After, and costs that pause (less the B/R
  *    the bucket refills, if it is spent afterwards). So after a cut the rate restarts just under
- *    the best estimate (rule 1 with B at its estimate and the levels mid-range, over a span
- *    within one window: across a pause the bucket overflows), within the bounds, and while no
- *    span measures R at half the rate refused, or the bounds' middle on a log scale if lower (a
- *    bisection: a limit has no scale); paced from an empty bucket, and once Concur accepts a
- *    request after the pause (the rate may still be over R before), climbs to the upper bound
- *    over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE under
- *    the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it):
- *    both cost the same share of the time whatever the pause.
+ *    the best estimate (rule 1 with B at its central estimate and the levels mid-range, over the
+ *    best span within one window: across a pause the bucket overflows), within the bounds, and
+ *    while no span measures R at half the rate refused, or the bounds' middle on a log scale if
+ *    lower (a bisection: a limit has no scale); paced from an empty bucket, and once Concur
+ *    accepts a request after the pause (the rate may still be over R before), climbs to the upper
+ *    bound over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE
+ *    under the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds
+ *    it): both cost the same share of the time whatever the pause.
  * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
@@ -192,11 +195,13 @@ export class ThrottleControl {
 	/** Half the rate the last cut refused: the restart while nothing measures R (rule 4). */
 	private halfRefused = 0;
 	/**
-	 * B: an upper estimate (for the proofs of rule 1), and what the pacing may burst: a token under
-	 * that estimate (left for an early arrival), MAX_PACED_BURST at most.
+	 * B (rule 2): an upper estimate (for the proofs of rule 1), a central one (for rule 4's
+	 * estimate), and what the pacing may burst: a token under the central one (left for an early
+	 * arrival), MAX_PACED_BURST at most.
 	 */
 	private burstHigh = 1;
-	private burstLow = 1;
+	private burstCentral = 1;
+	private pacingBurst = 1;
 	/** The pacing bucket: its tokens at `creditAt`; a start takes one. */
 	private credit = 0;
 	private creditAt = 0;
@@ -395,16 +400,15 @@ export class ThrottleControl {
 		if (index >= 0) {
 			this.firstRefusal ??= index;
 			this.tightenUpperBound(index);
-			this.burstHigh = this.burstEstimate(this.lowerBound);
+			this.burstHigh = this.burstEstimate(this.lowerBound, true);
 			const proof = this.lowerBoundAt(index);
 			this.lowerBound = Math.max(this.lowerBound, proof.bound);
-			this.burstHigh = this.burstEstimate(this.lowerBound);
+			this.burstHigh = this.burstEstimate(this.lowerBound, true);
+			this.burstCentral = this.burstEstimate(this.lowerBound, false);
 			// A span across a pause measures the pause as much as R (the bucket overflows in it).
 			const from = echo ? this.echoWindowFrom : this.windowFrom;
-			const central =
-				proof.anchor >= 0 && (!this.measuresR() || this.starts[proof.anchor].at >= from)
-					? this.estimateOver(proof.anchor, index)
-					: 0;
+			const span = this.measuresR() ? this.lowerBoundAt(index, from) : proof;
+			const central = span.anchor >= 0 ? this.estimateOver(span.anchor, index) : 0;
 			this.estimate = echo ? Math.max(this.estimate, central) : central;
 		}
 		// Refusals that no bucket explains (at random): the bounds only steer, so widen the upper one.
@@ -465,7 +469,7 @@ export class ThrottleControl {
 		this.halfRefused = Math.min(this.upperBound, sending) / 2;
 		this.restart();
 		if (this.firstRefusal !== undefined)
-			this.burstLow = Math.min(MAX_PACED_BURST, Math.max(1, this.burstHigh - 1));
+			this.pacingBurst = Math.min(MAX_PACED_BURST, Math.max(1, this.burstCentral - 1));
 		this.updateMargin();
 		if (this.adaptive) this.limit = this.capLimit(now);
 		// Concur's bucket is empty now; it refills during the pause, and so does ours (rule 4).
@@ -564,7 +568,7 @@ export class ThrottleControl {
 
 	/** Whether a refusal of paced starts means they passed R: with a burst to spare (rule 3). */
 	private measuresR(): boolean {
-		return this.burstLow > 1;
+		return this.pacingBurst > 1;
 	}
 
 	/** Just under the central estimate, within the bounds. */
@@ -579,7 +583,7 @@ export class ThrottleControl {
 
 	/** Whether the pacing is spaced for the jitter (rule 7): a burst of one, once it is known. */
 	private jitterPaced(): boolean {
-		return this.burstLow === 1 && this.firstRefusal !== undefined && Number.isFinite(this.rate);
+		return this.pacingBurst === 1 && this.firstRefusal !== undefined && Number.isFinite(this.rate);
 	}
 
 	/**
@@ -613,7 +617,7 @@ export class ThrottleControl {
 	/** Tokens in the pacing bucket at `now`: it refills at the rate, up to the burst. */
 	private creditAt_(now: number): number {
 		const refill = (Math.max(0, now - this.creditAt) * this.pace()) / 1000;
-		return Math.min(this.burstLow, this.credit + refill);
+		return Math.min(this.pacingBurst, this.credit + refill);
 	}
 
 	/** Raises the rate between throttles, as `growthAfter` decided at the last one. */
@@ -685,10 +689,10 @@ export class ThrottleControl {
 	/**
 	 * The best lower bound of R known when the start at `index` is refused (rule 1): from an
 	 * earlier start (a refused one left less than a token, an accepted one at most B − 1) to the
-	 * last accepted start before this one. Only requests that started clearly between count
-	 * (which of two starts close together reached Concur first is not known).
+	 * last accepted start before this one, `from` on. Only requests that started clearly between
+	 * count (which of two starts close together reached Concur first is not known).
 	 */
-	private lowerBoundAt(index: number): { bound: number; anchor: number } {
+	private lowerBoundAt(index: number, from = -Infinity): { bound: number; anchor: number } {
 		const refusedAt = this.starts[index].at;
 		const first = Math.max(0, index - MAX_SCAN);
 		// Accepted starts before `refusedAt − slack`, times ascending; the last one ends every span.
@@ -700,10 +704,10 @@ export class ThrottleControl {
 		const end = times[times.length - 1];
 		for (let i = first; i < index && this.starts[i].at < end; i++) {
 			const start = this.starts[i];
-			if (start.outcome === PENDING) continue;
+			if (start.outcome === PENDING || start.at < from) continue;
 			const refused = start.outcome === REFUSED;
-			const from = refused ? start.at + this.jitterMs : start.at;
-			const accepted = times.length - firstAtOrAfter(times, from, true);
+			const after = refused ? start.at + this.jitterMs : start.at;
+			const accepted = times.length - firstAtOrAfter(times, after, true);
 			const held = refused ? 1 : this.burstHigh - 1;
 			const bound = (accepted - held) / ((end - start.at + this.jitterMs) / 1000);
 			if (bound > best.bound) best = { bound, anchor: i };
@@ -712,14 +716,15 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * R over the span that proves the best lower bound, with B at its estimate and the levels at
-	 * both ends mid-range, not at their extremes: the estimate the rate restarts just under.
+	 * R over the span from `anchor` to the refused start, with B at its central estimate and the
+	 * levels at both ends mid-range, not at their extremes: the estimate the rate restarts just
+	 * under.
 	 */
 	private estimateOver(anchor: number, index: number): number {
 		let accepted = 0;
 		for (let i = anchor + 1; i < index; i++) if (this.starts[i].outcome === ACCEPTED) accepted++;
 		const start = this.starts[anchor];
-		const held = start.outcome === REFUSED ? 0.5 : this.burstHigh - 1 - 1;
+		const held = start.outcome === REFUSED ? 0.5 : this.burstCentral - 1 - 1;
 		const seconds = (this.starts[index].at - start.at) / 1000;
 		return seconds > 0 ? (accepted - held) / seconds : 0;
 	}
@@ -762,18 +767,31 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * B's upper estimate from the first window, which started on a full bucket (rule 2), with R at
-	 * least `rate`: the refused start left under a token, so B is less than the largest excess of
-	 * requests accepted over R × the time left plus one, and whole: at most the excess rounded up.
+	 * B from the first window, which started on a full bucket (rule 2), with R at least `rate`: the
+	 * refused start left under a token, so B is less than the largest excess of requests accepted
+	 * over R × the time left plus one, and whole: at most the excess rounded up. As an `upper`
+	 * bound (rule 1's proofs) it counts what may have been accepted before the refused start
+	 * arrived (a request not answered yet, one started within the jitter after it) over the least
+	 * time the arrivals can have been apart (the token's request reached Concur by its answer);
+	 * otherwise the answers and starts as they came, an estimate that may fall under B (the
+	 * pacing's, rule 4: a burst past B is refused at any rate).
 	 */
-	private burstEstimate(rate: number): number {
+	private burstEstimate(rate: number, upper: boolean): number {
 		const end = this.firstRefusal!;
-		let best = 0;
+		const refusedAt = this.starts[end].at;
+		const counts = (i: number) =>
+			upper ? this.starts[i].outcome !== REFUSED : this.starts[i].outcome === ACCEPTED;
 		let accepted = 0;
+		for (let i = end + 1; upper && i < this.starts.length; i++) {
+			if (this.starts[i].at > refusedAt + this.jitterMs) break;
+			if (counts(i)) accepted++;
+		}
+		let best = accepted;
 		for (let i = end - 1; i >= 0; i--) {
-			if (this.starts[i].outcome !== ACCEPTED) continue;
+			if (!counts(i)) continue;
 			accepted++;
-			const seconds = (this.starts[end].at - this.starts[i].at) / 1000;
+			const at = upper && i === this.tokenStart ? this.tokenAnsweredAt : this.starts[i].at;
+			const seconds = Math.max(0, refusedAt - at - (upper ? this.jitterMs : 0)) / 1000;
 			best = Math.max(best, accepted - rate * seconds);
 		}
 		return Math.max(1, Math.ceil(best));

@@ -329,6 +329,25 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(together).toBeLessThanOrEqual(10);
 	});
 
+	test('rule 4: the pacing bursts a token under B as the window showed it, not under its upper estimate', () => {
+		// B 1: the requests in flight at the first refusal may all have been accepted, so B's upper
+		// estimate (rule 1's) is over one. A paced burst of two would be refused at any rate, and
+		// each refusal taken as passing R (rule 3) would bring the upper bound down to the lower.
+		for (const rate of [40, 250]) {
+			const control = auto(true);
+			control.expect(rate * 15);
+			const seen = [];
+			const throttled = control.throttled.bind(control);
+			control.throttled = (now, startedAt, retryAfterMs) => {
+				throttled(now, startedAt, retryAfterMs);
+				seen.push({ upper: control.burstHigh, paced: control.pacingBurst });
+			};
+			playBucket(control, { rate, burst: 1, count: rate * 15, retryAfterMs: 2_000, tokenMs: 100 });
+			expect(Math.max(...seen.map((s) => s.upper))).toBeGreaterThan(1);
+			expect(seen.filter((s) => s.paced !== 1)).toEqual([]);
+		}
+	});
+
 	test('rule 4: a cut restarts just under what its window measured, not at half the rate refused', () => {
 		// A bucket of R 15/s and B 10, answers 50 ms after their start. The first window spends the
 		// burst unpaced; after its pause the rate (half of slow start's) is far over R, so the burst
@@ -373,6 +392,23 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		// Half the rate refused is 2.8 R here; the window measures R to about two tokens over 0.4 s.
 		expect(control.rate).toBeLessThan(1.5 * R);
 		expect(control.rate).toBeGreaterThan(0.8 * R);
+	});
+
+	test('rule 4: a cut restarts from the best span within its window, whatever span proves the lower bound', () => {
+		// R 25/s, B 30, Retry-After: 2. Rule 1's best proof may start before the pause (a refused
+		// start, which held under a token, against an accepted one taken to hold B − 1): a span
+		// across the pause measures the pause too, so the estimate comes from the window's own.
+		const control = auto(true);
+		const restarts = [];
+		const throttled = control.throttled.bind(control);
+		control.throttled = (now, startedAt, retryAfterMs) => {
+			throttled(now, startedAt, retryAfterMs);
+			if (control.estimate > 0) restarts.push(control.rate);
+		};
+		control.expect(375);
+		playBucket(control, { rate: 25, burst: 30, count: 375, retryAfterMs: 2_000, tokenMs: 100 });
+		expect(restarts[0]).toBeGreaterThan(0.8 * 25);
+		expect(restarts[0]).toBeLessThan(25);
 	});
 
 	test('rule 3: with a burst of one, a refused paced start proves only its spacing less the jitter', () => {
@@ -624,15 +660,17 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeGreaterThan(1000 / 295);
 	});
 
-	test('rule 3: against a token bucket the upper bound stays above R, whatever R, B and Retry-After', () => {
+	test('rules 1, 2 and 3: against a token bucket the bounds hold R and B, whatever R, B and Retry-After', () => {
 		// The first request fetches the token and reaches the bucket 100 ms after its start: counted
-		// at its start, the bucket's last full moment would fall before the span measured.
+		// at its start, the bucket's last full moment would fall before the span measured, and B's
+		// upper estimate would miss the tokens it left (a burst of 3 then proves R too high).
 		for (const [rate, burst] of [
 			[2, 10],
 			[5, 10],
 			[15, 10],
 			[40, 30],
 			[5, 3],
+			[15, 3],
 			[5, 1],
 			[250, 10],
 		])
@@ -640,18 +678,25 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 				const control = auto(true);
 				const count = Math.max(50, rate * 15);
 				control.expect(count);
-				const { lowestUpper } = playBucket(control, {
+				const { lowestUpper, highestLower, lowestBurst } = playBucket(control, {
 					rate,
 					burst,
 					count,
 					retryAfterMs,
 					tokenMs: 100,
 				});
-				expect({ rate, burst, retryAfterMs, above: lowestUpper >= rate }).toEqual({
+				const held = {
+					upperAboveR: lowestUpper >= rate,
+					lowerUnderR: highestLower <= rate,
+					burstOverB: lowestBurst >= burst,
+				};
+				expect({ rate, burst, retryAfterMs, ...held }).toEqual({
 					rate,
 					burst,
 					retryAfterMs,
-					above: true,
+					upperAboveR: true,
+					lowerUnderR: true,
+					burstOverB: true,
 				});
 			}
 	});
