@@ -34,13 +34,9 @@
  *    bound over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE
  *    under the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds
  *    it): both cost the same share of the time whatever the pause.
- * 5. A cap C refuses only a request that reaches Concur with C others held there, a bucket whatever
- *    the count. Which of two requests close together arrived (or left) first is not known, so an
- *    accepted start counts those surely held (started a jitter before it, answered a jitter
- *    after), a refused one all that may have been: while every refusal may have found more than
- *    every accepted request surely did, the requests in flight stay under the fewest refused, and
- *    for a round trip every PROBE_PAUSES they may pass it by one more than a start's sure count
- *    leaves out (those started within the jitter before it).
+ * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
+ *    count: while every refusal started with more in flight than every accepted request, the
+ *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
  *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
  *    run, so a limit that refuses a few percent after every cut still cuts) or their pauses since
@@ -144,16 +140,12 @@ const PENDING = 0;
 const ACCEPTED = 1;
 const REFUSED = 2;
 
-/**
- * One request start: when, at what rate, how many were in flight with it, what Concur answered
- * and when (Infinity until then).
- */
+/** One request start: when, at what rate, how many were in flight with it, what Concur answered. */
 interface Start {
 	at: number;
 	rate: number;
 	inFlight: number;
 	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED;
-	answeredAt: number;
 }
 
 export class ThrottleControl {
@@ -326,7 +318,6 @@ export class ThrottleControl {
 			rate: this.rate,
 			inFlight: this.inFlight(now) + 1,
 			outcome: PENDING,
-			answeredAt: Infinity,
 		});
 	}
 
@@ -335,7 +326,7 @@ export class ThrottleControl {
 		this.throttlesInRow = 0;
 		this.answered(startedAt);
 		this.accepted++;
-		const index = this.settle(now, startedAt, ACCEPTED);
+		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
 		if (this.settings.firstRequestAlone && this.accepted === 1) {
@@ -348,7 +339,7 @@ export class ThrottleControl {
 		if (startedAt >= this.flowFrom) this.flowed(startedAt);
 		this.maxLatencyMs = Math.max(this.maxLatencyMs, latency);
 		if (index >= 0)
-			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.heldWith(index, true));
+			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.starts[index].inFlight);
 		this.grow(now);
 		if (this.limit < this.target && this.accepted === 1) {
 			// The first request went alone to fetch the token: the sending starts now.
@@ -396,7 +387,7 @@ export class ThrottleControl {
 		// An echo started before the last cut, at another rate (or unpaced, in slow start).
 		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
 		this.answered(startedAt);
-		const index = this.settle(now, startedAt, REFUSED);
+		const index = this.settle(startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);
 		this.jitterMs = Math.max(
@@ -404,7 +395,7 @@ export class ThrottleControl {
 			Math.max(...this.latencies) - Math.min(...this.latencies),
 		);
 		if (index >= 0)
-			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.heldWith(index, false));
+			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.starts[index].inFlight);
 		const echo = startedAt <= this.lastCutAt;
 		if (index >= 0) {
 			this.firstRefusal ??= index;
@@ -823,13 +814,9 @@ export class ThrottleControl {
 		if (this.minRefusedInFlight === Infinity) return this.limit;
 		if (this.maxAcceptedInFlight >= this.minRefusedInFlight) return this.settings.maxParallel;
 		const cap = Math.max(1, this.minRefusedInFlight - 1);
-		const roundTrip = Math.max(this.maxLatencyMs, 1);
-		if (now - this.lastCapProbeAt > PROBE_PAUSES * roundTrip) this.lastCapProbeAt = now;
-		if (now - this.lastCapProbeAt < roundTrip) {
-			// For a round trip; counted surely, a probe leaves out the requests that started within
-			// the jitter before it: at a steady flow, that share of a round trip's.
-			const unsure = Math.ceil((cap * this.jitterMs) / Math.max(this.minLatencyMs, 1));
-			return Math.min(this.settings.maxParallel, cap + 1 + unsure);
+		if (now - this.lastCapProbeAt > PROBE_PAUSES * Math.max(this.maxLatencyMs, 1)) {
+			this.lastCapProbeAt = now;
+			return Math.min(this.settings.maxParallel, cap + 1);
 		}
 		return Math.min(this.settings.maxParallel, cap);
 	}
@@ -837,29 +824,6 @@ export class ThrottleControl {
 	/** A request not answered after twice the slowest answer (or two seconds) is taken as lost. */
 	private lostAfterMs(): number {
 		return 2 * Math.max(this.maxLatencyMs, 1_000);
-	}
-
-	/**
-	 * Rule 5: the requests Concur held when the start at `index` reached it, this one included:
-	 * `surely` those accepted that started a jitter before it and were answered a jitter after it,
-	 * otherwise all those not refused that may have been there (started up to a jitter after it,
-	 * answered no sooner than a jitter before it). Which of two requests close together reached
-	 * Concur, or left it, first is not known: counted in flight at the start, a request that
-	 * started just before but arrived after, or an answer on its way back, made an accepted start
-	 * look like one over the cap.
-	 */
-	private heldWith(index: number, surely: boolean): number {
-		const { at } = this.starts[index];
-		const slack = surely ? -this.jitterMs : this.jitterMs;
-		const horizon = at - this.lostAfterMs();
-		let count = 1;
-		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= horizon; i--) {
-			const other = this.starts[i];
-			if (i === index || other.outcome === REFUSED || (surely && other.outcome === PENDING))
-				continue;
-			if (other.at < at + slack && other.answeredAt > at - slack) count++;
-		}
-		return count;
 	}
 
 	/** Requests started and not answered yet (not lost). */
@@ -895,7 +859,7 @@ export class ThrottleControl {
 	 * requests that started together, the accepted ones are taken to be those that started with
 	 * fewer in flight (which one Concur saw first is not known; a cap would refuse the last).
 	 */
-	private settle(now: number, startedAt: number, outcome: Start['outcome']): number {
+	private settle(startedAt: number, outcome: Start['outcome']): number {
 		let found = -1;
 		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= startedAt; i--) {
 			const start = this.starts[i];
@@ -907,10 +871,7 @@ export class ThrottleControl {
 					: start.inFlight > this.starts[found].inFlight);
 			if (better) found = i;
 		}
-		if (found >= 0) {
-			this.starts[found].outcome = outcome;
-			this.starts[found].answeredAt = now;
-		}
+		if (found >= 0) this.starts[found].outcome = outcome;
 		return found;
 	}
 }
