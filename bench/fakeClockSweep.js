@@ -36,7 +36,7 @@ function play(limit, count, bestMs, seed) {
 		latency: LATENCY_MS,
 		delayMs: () => -Math.log(1 - random()) * JITTER_MS,
 	});
-	return { efficiency: bestMs / finishedAt, extra: requests / count - 1 };
+	return { efficiency: bestMs / finishedAt, extra: (requests - count) / count };
 }
 
 function playCell(rate, burst, retryAfterMs, seed) {

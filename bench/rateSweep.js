@@ -146,7 +146,7 @@ async function runCell(sim, cell, seed) {
 		ofBaseline: baseline === undefined ? undefined : baseline / seconds,
 		requests,
 		refused: requests - stats.deliveries.total,
-		extra: requests / cell.messages - 1,
+		extra: (requests - cell.messages) / cell.messages,
 		error: error?.message,
 	};
 }
