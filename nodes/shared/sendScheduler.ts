@@ -88,9 +88,9 @@ export class SendScheduler {
 		this.admit();
 	}
 
-	/** Concur answered the request that started at `startedAt`, whatever it said. */
-	answered(startedAt: number): void {
-		this.control.answered(startedAt);
+	/** The request that started at `startedAt` ended with neither an acceptance nor a throttle. */
+	failed(startedAt: number): void {
+		this.control.failed(startedAt);
 	}
 
 	throttled(startedAt: number, retryAfterMs: number | undefined): void {

@@ -143,13 +143,15 @@ const FLAT_LATENCY_SLACK_MS = 20;
 const PENDING = 0;
 const ACCEPTED = 1;
 const REFUSED = 2;
+/** Answered with neither (an error, a gateway's page) or not at all: not known to hold a token. */
+const FAILED = 3;
 
 /** One request start: when, at what rate, how many were in flight with it, what Concur answered. */
 interface Start {
 	at: number;
 	rate: number;
 	inFlight: number;
-	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED;
+	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED | typeof FAILED;
 }
 
 export class ThrottleControl {
@@ -328,7 +330,7 @@ export class ThrottleControl {
 	/** Concur accepted a request that started at `startedAt`. */
 	succeeded(now: number, startedAt: number): void {
 		this.throttlesInRow = 0;
-		this.answered(startedAt);
+		this.releaseAlone(startedAt);
 		this.accepted++;
 		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
@@ -376,8 +378,18 @@ export class ThrottleControl {
 		return Math.max(1, Math.min(this.settings.maxParallel, share));
 	}
 
-	/** Concur answered the request that started at `startedAt`, whatever it said (rule 9). */
-	answered(startedAt: number): void {
+	/**
+	 * The request that started at `startedAt` ended with neither an acceptance nor a throttle (an
+	 * error, a gateway's page, no answer): it no longer holds the others back, neither the one that
+	 * went alone (rule 9) nor the echoes' wait (rule 6).
+	 */
+	failed(startedAt: number): void {
+		this.releaseAlone(startedAt);
+		this.settle(startedAt, FAILED);
+	}
+
+	/** Rule 9: the request that went alone after a pause is answered, whatever it said. */
+	private releaseAlone(startedAt: number): void {
 		if (startedAt === this.aloneStart) this.aloneStart = undefined;
 	}
 
@@ -390,7 +402,7 @@ export class ThrottleControl {
 	throttled(now: number, startedAt: number, retryAfterMs: number | undefined): void {
 		// An echo started before the last cut, at another rate (or unpaced, in slow start).
 		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
-		this.answered(startedAt);
+		this.releaseAlone(startedAt);
 		const index = this.settle(startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);
@@ -737,7 +749,7 @@ export class ThrottleControl {
 		const end = times[times.length - 1];
 		for (let i = first; i < index && this.starts[i].at < end; i++) {
 			const start = this.starts[i];
-			if (start.outcome === PENDING || start.at < from) continue;
+			if (start.outcome === PENDING || start.outcome === FAILED || start.at < from) continue;
 			const refused = start.outcome === REFUSED;
 			const after = refused ? start.at + this.jitterMs : start.at;
 			const accepted = times.length - firstAtOrAfter(times, after, true);

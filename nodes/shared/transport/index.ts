@@ -146,6 +146,8 @@ export class ConcurClient {
 			const sentAt = await this.scheduler.turn();
 			let verdict: Verdict;
 			let failure: NodeApiError;
+			// Whether the scheduler heard an acceptance or a throttle for this request.
+			let settled = false;
 			const credentialOptions = await renewal.credentialForAttempt();
 			try {
 				const response = await this.send(request, credentialOptions);
@@ -154,6 +156,7 @@ export class ConcurClient {
 				const responseCorrelationId = header(headers, 'concur-correlationid') || correlationId;
 				if (status >= 200 && status < 300) {
 					this.scheduler.succeeded(sentAt);
+					settled = true;
 					return {
 						statusCode: status,
 						body: response.body,
@@ -177,6 +180,7 @@ export class ConcurClient {
 				if (verdict === 'throttled') {
 					this.lastThrottle = answer;
 					this.scheduler.throttled(sentAt, answer.retryAfterMs);
+					settled = true;
 					// Retried for as long as the budget allows: no error to build.
 					if (retry.throttleBudgetMs > 0) continue;
 				}
@@ -201,8 +205,8 @@ export class ConcurClient {
 					{ correlationId, attempts: attempt, context },
 				);
 			} finally {
-				// Whatever came back (an error, a renewal), the request no longer holds others back.
-				this.scheduler.answered(sentAt);
+				// Whatever else came back (an error, a renewal), the request no longer holds others back.
+				if (!settled) this.scheduler.failed(sentAt);
 			}
 			if (!isRetried(verdict, retry) || attempt >= retry.maxAttempts) throw failure;
 			if (verdict !== 'throttled') await sleep(retryDelayMs(attempt));

@@ -773,7 +773,7 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		const restart = control.pausedUntil;
 		const spacing = 1000 / control.rate;
 		control.started(restart);
-		control.answered(restart);
+		control.failed(restart);
 		expect(control.delayBeforeStart(restart + 2 * spacing)).toBe(0);
 	});
 
@@ -836,6 +836,19 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		for (let i = 1; i < 4; i++) control.succeeded(50 + i, i);
 		expect(control.delayBeforeStart(54)).toBe(0);
 		expect(control.rate).toBe(Infinity);
+	});
+
+	test("rule 6: a request in flight with the run's first refusal that fails (a gateway's 503) ends the wait too", () => {
+		// Four in flight; the first answer refuses, two are accepted and one ends in a gateway's
+		// page: nothing is in flight any more, so the sending goes on at once, not when the failed
+		// one would count as lost (two seconds later).
+		const control = auto();
+		for (let i = 0; i < 4; i++) control.started(i);
+		control.throttled(50, 0, 0);
+		for (let i = 1; i < 3; i++) control.succeeded(50 + i, i);
+		expect(control.delayBeforeStart(53)).toBeGreaterThan(0);
+		control.failed(3);
+		expect(control.delayBeforeStart(54)).toBe(0);
 	});
 
 	test('answers to requests that started before the cut are echoes: they do not cut again', () => {
