@@ -36,9 +36,15 @@
  *    SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it probes, by
  *    PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same share of the
  *    time whatever the pause.
- * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
- *    count: while every refusal started with more in flight than every accepted request, the
- *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
+ * 5. A cap C refuses only a request that reaches Concur with C others held there, a bucket whatever
+ *    the count. Which of two requests close together arrived (or left) first is not known, so an
+ *    accepted start counts those surely held (started a jitter before it, answered a jitter
+ *    after), a refused one all that may have been: while every refusal may have found more than
+ *    every accepted request surely did, the requests in flight stay under the fewest refused, and
+ *    for a round trip every PROBE_PAUSES they may pass it by one more than a start's sure count
+ *    leaves out (those started within the jitter before it). A refusal counts once rule 6 takes
+ *    the refusals as a limit (at a cut, and its echoes): one at random would set a cap that the
+ *    sure counts of accepted starts rarely disprove.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
  *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
  *    run, so a limit that refuses a few percent after every cut still cuts) or their pauses since
@@ -146,12 +152,16 @@ const REFUSED = 2;
 /** Answered with neither (an error, a gateway's page) or not at all: not known to hold a token. */
 const FAILED = 3;
 
-/** One request start: when, at what rate, how many were in flight with it, what Concur answered. */
+/**
+ * One request start: when, at what rate, how many were in flight with it, what Concur answered
+ * and when (Infinity until then).
+ */
 interface Start {
 	at: number;
 	rate: number;
 	inFlight: number;
 	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED | typeof FAILED;
+	answeredAt: number;
 }
 
 export class ThrottleControl {
@@ -217,6 +227,8 @@ export class ThrottleControl {
 	/** The cap hypothesis (rule 5): most in flight with an accepted start, fewest with a refused one. */
 	private maxAcceptedInFlight = 0;
 	private minRefusedInFlight = Infinity;
+	/** The fewest held with a refusal since the last cut: a cap's bound once a cut comes (rule 6). */
+	private fewestHeldRefused = Infinity;
 	private lastCapProbeAt = 0;
 	/** Refusals since the last cut, and when it was (rule 6). */
 	private refusedSinceCut = 0;
@@ -324,6 +336,7 @@ export class ThrottleControl {
 			rate: this.rate,
 			inFlight: this.inFlight(now) + 1,
 			outcome: PENDING,
+			answeredAt: Infinity,
 		});
 	}
 
@@ -332,7 +345,7 @@ export class ThrottleControl {
 		this.throttlesInRow = 0;
 		this.releaseAlone(startedAt);
 		this.accepted++;
-		const index = this.settle(startedAt, ACCEPTED);
+		const index = this.settle(now, startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
 		if (this.settings.firstRequestAlone && this.accepted === 1) {
@@ -345,7 +358,7 @@ export class ThrottleControl {
 		if (startedAt >= this.flowFrom) this.flowed(startedAt);
 		this.maxLatencyMs = Math.max(this.maxLatencyMs, latency);
 		if (index >= 0)
-			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.starts[index].inFlight);
+			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.heldWith(index, true));
 		this.grow(now);
 		if (this.limit < this.target && this.accepted === 1) {
 			// The first request went alone to fetch the token: the sending starts now.
@@ -383,9 +396,9 @@ export class ThrottleControl {
 	 * error, a gateway's page, no answer): it no longer holds the others back, neither the one that
 	 * went alone (rule 9) nor the echoes' wait (rule 6).
 	 */
-	failed(startedAt: number): void {
+	failed(now: number, startedAt: number): void {
 		this.releaseAlone(startedAt);
-		this.settle(startedAt, FAILED);
+		this.settle(now, startedAt, FAILED);
 	}
 
 	/** Rule 9: the request that went alone after a pause is answered, whatever it said. */
@@ -403,16 +416,20 @@ export class ThrottleControl {
 		// An echo started before the last cut, at another rate (or unpaced, in slow start).
 		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
 		this.releaseAlone(startedAt);
-		const index = this.settle(startedAt, REFUSED);
+		const index = this.settle(now, startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);
 		this.jitterMs = Math.max(
 			MIN_JITTER_MS,
 			Math.max(...this.latencies) - Math.min(...this.latencies),
 		);
-		if (index >= 0)
-			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.starts[index].inFlight);
 		const echo = startedAt <= this.lastCutAt;
+		// Rule 5 after rule 6: a refusal bounds a cap once a cut takes the refusals as a limit.
+		if (index >= 0) {
+			const held = this.heldWith(index, false);
+			if (echo) this.minRefusedInFlight = Math.min(this.minRefusedInFlight, held);
+			else this.fewestHeldRefused = Math.min(this.fewestHeldRefused, held);
+		}
 		if (index >= 0) {
 			this.firstRefusal ??= index;
 			this.tightenUpperBound(index);
@@ -468,6 +485,8 @@ export class ThrottleControl {
 
 	/** Slows down after a throttle that is a rate limit: to the bounds, paced from an empty bucket. */
 	private cut(now: number, startedAt: number, waitMs: number, index: number): void {
+		this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.fewestHeldRefused);
+		this.fewestHeldRefused = Infinity;
 		this.lastCutAt = now;
 		this.cutAt = now;
 		this.refusedSinceCut = 0;
@@ -859,9 +878,13 @@ export class ThrottleControl {
 		if (this.minRefusedInFlight === Infinity) return this.limit;
 		if (this.maxAcceptedInFlight >= this.minRefusedInFlight) return this.settings.maxParallel;
 		const cap = Math.max(1, this.minRefusedInFlight - 1);
-		if (now - this.lastCapProbeAt > PROBE_PAUSES * Math.max(this.maxLatencyMs, 1)) {
-			this.lastCapProbeAt = now;
-			return Math.min(this.settings.maxParallel, cap + 1);
+		const roundTrip = Math.max(this.maxLatencyMs, 1);
+		if (now - this.lastCapProbeAt > PROBE_PAUSES * roundTrip) this.lastCapProbeAt = now;
+		if (now - this.lastCapProbeAt < roundTrip) {
+			// For a round trip; counted surely, a probe leaves out the requests that started within
+			// the jitter before it: at a steady flow, that share of a round trip's.
+			const unsure = Math.ceil((cap * this.jitterMs) / Math.max(this.minLatencyMs, 1));
+			return Math.min(this.settings.maxParallel, cap + 1 + unsure);
 		}
 		return Math.min(this.settings.maxParallel, cap);
 	}
@@ -869,6 +892,29 @@ export class ThrottleControl {
 	/** A request not answered after twice the slowest answer (or two seconds) is taken as lost. */
 	private lostAfterMs(): number {
 		return 2 * Math.max(this.maxLatencyMs, 1_000);
+	}
+
+	/**
+	 * Rule 5: the requests Concur held when the start at `index` reached it, this one included:
+	 * `surely` those accepted that started a jitter before it and were answered a jitter after it,
+	 * otherwise all those not refused that may have been there (started up to a jitter after it,
+	 * answered no sooner than a jitter before it). Which of two requests close together reached
+	 * Concur, or left it, first is not known: counted in flight at the start, a request that
+	 * started just before but arrived after, or an answer on its way back, made an accepted start
+	 * look like one over the cap.
+	 */
+	private heldWith(index: number, surely: boolean): number {
+		const { at } = this.starts[index];
+		const slack = surely ? -this.jitterMs : this.jitterMs;
+		const horizon = at - this.lostAfterMs();
+		let count = 1;
+		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= horizon; i--) {
+			const other = this.starts[i];
+			if (i === index || other.outcome === REFUSED || (surely && other.outcome !== ACCEPTED))
+				continue;
+			if (other.at < at + slack && other.answeredAt > at - slack) count++;
+		}
+		return count;
 	}
 
 	/** Requests started and not answered yet (not lost). */
@@ -904,7 +950,7 @@ export class ThrottleControl {
 	 * requests that started together, the accepted ones are taken to be those that started with
 	 * fewer in flight (which one Concur saw first is not known; a cap would refuse the last).
 	 */
-	private settle(startedAt: number, outcome: Start['outcome']): number {
+	private settle(now: number, startedAt: number, outcome: Start['outcome']): number {
 		let found = -1;
 		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= startedAt; i--) {
 			const start = this.starts[i];
@@ -916,7 +962,10 @@ export class ThrottleControl {
 					: start.inFlight > this.starts[found].inFlight);
 			if (better) found = i;
 		}
-		if (found >= 0) this.starts[found].outcome = outcome;
+		if (found >= 0) {
+			this.starts[found].outcome = outcome;
+			this.starts[found].answeredAt = now;
+		}
 		return found;
 	}
 }

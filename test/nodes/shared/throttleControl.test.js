@@ -773,7 +773,7 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		const restart = control.pausedUntil;
 		const spacing = 1000 / control.rate;
 		control.started(restart);
-		control.failed(restart);
+		control.failed(restart + 50, restart);
 		expect(control.delayBeforeStart(restart + 2 * spacing)).toBe(0);
 	});
 
@@ -847,7 +847,7 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		control.throttled(50, 0, 0);
 		for (let i = 1; i < 3; i++) control.succeeded(50 + i, i);
 		expect(control.delayBeforeStart(53)).toBeGreaterThan(0);
-		control.failed(3);
+		control.failed(53, 3);
 		expect(control.delayBeforeStart(54)).toBe(0);
 	});
 
