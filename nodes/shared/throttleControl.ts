@@ -42,8 +42,8 @@
  *    after), a refused one all that may have been: while every refusal may have found more than
  *    every accepted request surely did, the requests in flight stay under the fewest refused, and
  *    for a round trip every PROBE_PAUSES they may pass it by one more than a start's sure count
- *    leaves out (those started within the jitter before it). A refusal counts once rule 6 takes
- *    the refusals as a limit (at a cut, and its echoes): one at random would set a cap that the
+ *    leaves out (those started within the jitter before it). Only a refusal that rule 6 takes as
+ *    a limit counts (the one that cuts, and its echoes): one at random would set a cap that the
  *    sure counts of accepted starts rarely disprove.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
  *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
@@ -227,8 +227,6 @@ export class ThrottleControl {
 	/** The cap hypothesis (rule 5): most in flight with an accepted start, fewest with a refused one. */
 	private maxAcceptedInFlight = 0;
 	private minRefusedInFlight = Infinity;
-	/** The fewest held with a refusal since the last cut: a cap's bound once a cut comes (rule 6). */
-	private fewestHeldRefused = Infinity;
 	private lastCapProbeAt = 0;
 	/** Refusals since the last cut, and when it was (rule 6). */
 	private refusedSinceCut = 0;
@@ -424,12 +422,6 @@ export class ThrottleControl {
 			Math.max(...this.latencies) - Math.min(...this.latencies),
 		);
 		const echo = startedAt <= this.lastCutAt;
-		// Rule 5 after rule 6: a refusal bounds a cap once a cut takes the refusals as a limit.
-		if (index >= 0) {
-			const held = this.heldWith(index, false);
-			if (echo) this.minRefusedInFlight = Math.min(this.minRefusedInFlight, held);
-			else this.fewestHeldRefused = Math.min(this.fewestHeldRefused, held);
-		}
 		if (index >= 0) {
 			this.firstRefusal ??= index;
 			this.tightenUpperBound(index);
@@ -456,7 +448,11 @@ export class ThrottleControl {
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
 		this.lastPauseMs = wait;
 		if (!echo) this.throttlesInRow++;
-		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait, index);
+		const limiting = echo || this.refusalsCostTooMuch(now, wait);
+		// Rule 5 after rule 6: only a refusal taken as a limit (the cut's, its echoes') bounds a cap.
+		if (limiting && index >= 0)
+			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.heldWith(index, false));
+		if (!echo && limiting) this.cut(now, startedAt, wait, index);
 		else if (echo) {
 			// Until a request at the new rate is accepted, echoes refine it, down as well as up.
 			const before = this.rate;
@@ -485,8 +481,6 @@ export class ThrottleControl {
 
 	/** Slows down after a throttle that is a rate limit: to the bounds, paced from an empty bucket. */
 	private cut(now: number, startedAt: number, waitMs: number, index: number): void {
-		this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.fewestHeldRefused);
-		this.fewestHeldRefused = Infinity;
 		this.lastCutAt = now;
 		this.cutAt = now;
 		this.refusedSinceCut = 0;

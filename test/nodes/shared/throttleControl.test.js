@@ -161,6 +161,73 @@ describe('how many requests may be in flight', () => {
 		control.throttled(2_050, 2_000, 0);
 		expect(control.limit).toBe(50);
 	});
+
+	test('rule 5: the cap is probed for a round trip, with room for the requests its count leaves out', () => {
+		// A cap of 3, answers 50 ms after their start, a start every 10 ms while the limit allows. A
+		// start counts only the requests that started a jitter (5 ms) before it as surely there, so
+		// a probe of one over the cap would never show more than the cap: the limit opens by one
+		// more than that, and for a round trip, not until the next answer.
+		const control = auto();
+		for (let i = 0; i < 4; i++) control.started(0);
+		for (let i = 0; i < 3; i++) control.succeeded(50, 0);
+		control.throttled(50, 0, 1_000);
+		const inFlight = [];
+		const limits = [];
+		for (let at = 1_050; at < 3_000; at += 10) {
+			while (inFlight.length > 0 && inFlight[0].at + 50 <= at) {
+				const start = inFlight.shift();
+				if (start.accepted) control.succeeded(start.at + 50, start.at);
+				else control.throttled(start.at + 50, start.at, 0);
+				limits.push(control.limit);
+			}
+			if (inFlight.length >= control.limit || control.delayBeforeStart(at) > 0) continue;
+			control.started(at);
+			const held = inFlight.filter((start) => start.accepted).length;
+			inFlight.push({ at, accepted: held < 3 });
+		}
+		expect(Math.max(...limits)).toBe(5);
+		const probing = limits.map((limit) => (limit === 5 ? 'x' : '.')).join('');
+		expect(probing).toMatch(/xxx/);
+	});
+
+	test('rule 5: a burst reordered on its way, by less than the jitter, keeps the cap', () => {
+		// A cap of 8. Slow start's sixteen requests leave within 1.5 ms and reach Concur in another
+		// order: it accepts the first eight to arrive, which include the last to start (counted
+		// with sixteen in flight) and refuses one that started with four.
+		const control = auto();
+		const starts = Array.from({ length: 16 }, (_, i) => i * 0.1);
+		for (const at of starts) control.started(at);
+		const accepted = new Set([2, 4, 8, 9, 10, 11, 13, 15]);
+		starts.forEach((at, i) => {
+			if (accepted.has(i)) control.succeeded(50 + at, at);
+			else control.throttled(50 + at, at, 0);
+		});
+		// Not 8 at once: a refusal answered before the last of the burst counts those as possibly
+		// there. But not the sixteen in flight either (or 50, no cap).
+		expect(control.limit).toBeGreaterThanOrEqual(8);
+		expect(control.limit).toBeLessThan(16);
+	});
+
+	test('rule 5: a refusal at random, which does not cut, bounds no cap', () => {
+		// The run's first refusal comes with four in flight and the other three are accepted (rule
+		// 6 takes it as random). Slow start goes on to 32 in flight; a bucket then runs dry and
+		// refuses twenty of them, which cuts. Counted, the random refusal would hold the requests
+		// in flight to three for the rest of the run.
+		const control = auto();
+		for (let i = 0; i < 4; i++) control.started(0);
+		control.throttled(50, 0, 0);
+		for (let i = 0; i < 3; i++) control.succeeded(50, 0);
+		let now = succeedRounds(control, 100, 3);
+		const inRound = control.limit;
+		for (let i = 0; i < inRound; i++) control.started(now + i * 0.1);
+		for (let i = 0; i < inRound; i++) {
+			const at = now + i * 0.1;
+			if (i < inRound - 20) control.succeeded(at + 50, at);
+			else control.throttled(at + 50, at, 0);
+		}
+		expect(inRound).toBeGreaterThanOrEqual(32);
+		expect(control.limit).toBeGreaterThan(16);
+	});
 });
 
 describe("the pause every sender shares after a throttle: Concur's Retry-After", () => {
