@@ -92,6 +92,38 @@ const OFF_GRID = [
 ].map((cell) => ({ ...cell, offGrid: true }));
 
 /** The everyday subset: the full grid's worst cells on the final code (B 1 with long pauses), and others. */
+/**
+ * The issue's mixed faults: a fifth of the answers faults at random, 6 % of them refusals (a 429
+ * with Retry-After: 0, a gateway's 503 page), the rest 5xx that Concur did not act on, retried as
+ * Retry Ambiguous Failures allows. Its extra requests are the faults', not the controller's.
+ */
+const mixedFaultCell = {
+	name: '20 % faults at random (6 % 429/503 page, 14 % 500/502/504), Retry Ambiguous Failures on',
+	messages: UNTHROTTLED_MESSAGES,
+	config: { rateLimit: null },
+	// A fifth of the tries fail: at the default five attempts one item in about 3,000 runs out of
+	// them and stops the node, so this speed measure allows ten.
+	parameters: { options: { retryAmbiguous: true, maxAttempts: 10 } },
+	faultsOnly: true,
+	faults: sequentialRates([
+		{ endpoint: 'messages', kind: '429', retryAfter: 0, share: 0.03 },
+		{ endpoint: 'messages', kind: '503-page', share: 0.03 },
+		{ endpoint: 'messages', kind: '500', share: 0.05 },
+		{ endpoint: 'messages', kind: '502', share: 0.05 },
+		{ endpoint: 'messages', kind: '504', share: 0.04 },
+	]),
+};
+
+/** Rules drawn one after the other: each rate is its share of what the ones before left. */
+function sequentialRates(rules) {
+	let left = 1;
+	return rules.map(({ share, ...rule }) => {
+		const rate = share / left;
+		left -= share;
+		return { ...rule, rate };
+	});
+}
+
 const QUICK = [
 	bucketCell(100, 1, 2),
 	bucketCell(15, 10, 2),
@@ -116,7 +148,7 @@ async function runCell(sim, cell, seed) {
 	const recording = recordSends();
 	const { error } = await runNode({
 		nodeClass: ConcurNotify,
-		parameters: sendParameters({ templateId: 'bench' }),
+		parameters: sendParameters({ templateId: 'bench', ...cell.parameters }),
 		items,
 		credentials: credentialFor(sim),
 		nodeName: 'Concur Notify',
@@ -163,6 +195,7 @@ async function main({ grid = false, only } = {}) {
 	const cells = [
 		unthrottledCell,
 		randomRefusalCell,
+		mixedFaultCell,
 		...(grid ? [...GRID, ...OFF_GRID] : QUICK),
 	].filter((cell) => !only || only.some((part) => cell.name.includes(part)));
 	const sim = await startSimulatorProcess();
@@ -195,7 +228,7 @@ function summarize(results) {
 	const rated = results.filter((r) => r.efficiency !== undefined && !r.offGrid);
 	const sorted = [...rated].sort((a, b) => a.efficiency - b.efficiency);
 	const exactlyOnce = results.every((r) => r.deliveredOnce === r.messages && !r.error);
-	const extraOk = results.every((r) => r.extra <= 0.1);
+	const extraOk = results.every((r) => r.faultsOnly || r.extra <= 0.1);
 	const at = (share) => rated.filter((r) => r.efficiency >= share).length;
 	console.log('');
 	if (sorted.length) {
@@ -219,6 +252,11 @@ function summarize(results) {
 	if (unthrottled && refusals)
 		console.log(
 			`refusals at random vs unthrottled: ${(refusals.seconds / unthrottled.seconds).toFixed(2)}× the time`,
+		);
+	const mixed = results.find((r) => r.name === mixedFaultCell.name);
+	if (unthrottled && mixed)
+		console.log(
+			`mixed faults vs unthrottled: ${(mixed.seconds / unthrottled.seconds).toFixed(2)}× the time`,
 		);
 	console.log(
 		`every message exactly once: ${exactlyOnce ? 'yes' : 'NO'}; at most 10 % extra requests: ${extraOk ? 'yes' : 'NO'}`,

@@ -46,9 +46,10 @@
  *    a limit counts (the one that cuts, and its echoes): one at random would set a cap that the
  *    sure counts of accepted starts rarely disprove.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
- *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
- *    run, so a limit that refuses a few percent after every cut still cuts) or their pauses since
- *    the last cut PROBE_SHARE of the time: when refusing costs more than sending slower would.
+ *    when the others exceed REFUSED_SHARE of the run's answers by more than chance, or the run's
+ *    share of extra requests is spent (they add up over the run, so a limit that refuses a few
+ *    percent after every cut still cuts), or their pauses since the last cut exceed PROBE_SHARE
+ *    of the time: when refusing costs more than sending slower would.
  *    The run's first refusal may also be the bucket running dry, which the requests in flight
  *    with it tell within a round trip (refused too, or accepted); one started before they answer
  *    would be refused too, an extra request: so the sending waits for them, once a run.
@@ -466,15 +467,20 @@ export class ThrottleControl {
 
 	/**
 	 * Whether the refusals, this one aside (a refusal alone may come at random, rule 6), cost more
-	 * than sending slower would: more than REFUSED_SHARE of the run's answers, or pauses since the
-	 * last cut more than PROBE_SHARE of the time.
+	 * than sending slower would: more than REFUSED_SHARE of the run's answers by more than chance
+	 * (two standard deviations of a count of refusals at random at that share: early in a run a
+	 * few refusals at random are a large share), more than the run's share of extra requests
+	 * leaves, or pauses since the last cut more than PROBE_SHARE of the time.
 	 */
 	private refusalsCostTooMuch(now: number, waitMs: number): boolean {
 		const others = this.refused - 1;
 		const answered = this.refused + this.accepted;
+		const expected = REFUSED_SHARE * answered;
+		const chance = 2 * Math.sqrt(expected * (1 - REFUSED_SHARE));
 		const seconds = Math.max(now - this.cutAt, 1) / 1000;
 		return (
-			others > REFUSED_SHARE * answered ||
+			others > expected + chance ||
+			this.refusalsSpent() ||
 			(this.refusedSinceCut * waitMs) / 1000 > PROBE_SHARE * seconds
 		);
 	}

@@ -156,9 +156,12 @@ describe('how many requests may be in flight', () => {
 		for (let i = 0; i < 4; i++) control.started(0);
 		for (let i = 0; i < 3; i++) control.succeeded(50, 0);
 		control.throttled(50, 0, 0);
-		// A bucket, not a cap: refused alone in flight.
-		control.started(2_000);
-		control.throttled(2_050, 2_000, 0);
+		// A bucket, not a cap: refused alone in flight, and again (a limit, not chance: rule 6).
+		for (let at = 2_000; at < 2_300; at += 100) {
+			control.started(at);
+			control.throttled(at + 50, at, 0);
+		}
+		expect(control.rate).toBeLessThan(Infinity);
 		expect(control.limit).toBe(50);
 	});
 
@@ -868,10 +871,12 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 	});
 
 	test("rule 6: refusals count over the run: a lone refusal cuts once the run's share is spent", () => {
-		// The first window: 10 accepted, 3 refused (the second cut, the third an echo). After 20
-		// accepted, one more refusal (Retry-After: 0, no pause to weigh) puts the run's refused
-		// past 8 % of its answers, though not the answers since the cut.
+		// A run of 40 requests has room for three refusals (8 %). The first window: 10 accepted, 3
+		// refused, which spends them. After 20 accepted, one more refusal (Retry-After: 0, no pause
+		// to weigh) cuts, though it is one in 21 answers since the cut, and within chance of 8 % of
+		// the run's.
 		const control = auto();
+		control.expect(40);
 		windowWithEchoes(control, 10, 3);
 		let now = control.pausedUntil;
 		for (let i = 0; i < 20; i++) {
@@ -883,6 +888,23 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		control.started(now + 100);
 		control.throttled(now + 150, now + 100, 0);
 		expect(control.rate).toBeLessThan(before);
+	});
+
+	test('rule 6: early in a run, refusals within chance of REFUSED_SHARE do not cut', () => {
+		// 6 % of answers refused at random: three among the first nineteen answers is 16 %, but a
+		// count that chance gives one run in ten. Ten refused of twenty is a limit.
+		const refusing = (refused, answers) => {
+			const control = auto();
+			control.expect(1_000);
+			for (let i = 0; i < answers; i++) control.started(i);
+			for (let i = 0; i < answers; i++)
+				if (i % Math.floor(answers / refused) === 1 && i < refused * Math.floor(answers / refused))
+					control.throttled(60 + i, i, 0);
+				else control.succeeded(60 + i, i);
+			return control.rate;
+		};
+		expect(refusing(3, 19)).toBe(Infinity);
+		expect(refusing(10, 20)).toBeLessThan(Infinity);
 	});
 
 	test('rule 6: refusals that come more often than REFUSED_SHARE of the answers cut', () => {
