@@ -101,8 +101,8 @@ const mixedFaultCell = {
 	name: '20 % faults at random (6 % 429/503 page, 14 % 500/502/504), Retry Ambiguous Failures on',
 	messages: UNTHROTTLED_MESSAGES,
 	config: { rateLimit: null },
-	// A fifth of the tries fail: at the default five attempts one item in about 3,000 runs out of
-	// them and stops the node, so this speed measure allows ten.
+	// 17 % of the tries fail for good (the 429s are throttles): at the default five attempts one
+	// item in about 7,000 runs out of them and stops the node, so this speed measure allows ten.
 	parameters: { options: { retryAmbiguous: true, maxAttempts: 10 } },
 	faultsOnly: true,
 	faults: sequentialRates([

@@ -90,7 +90,7 @@ export class SendScheduler {
 
 	/** The request that started at `startedAt` ended with neither an acceptance nor a throttle. */
 	failed(startedAt: number): void {
-		this.control.failed(this.now(), startedAt);
+		this.control.failed(startedAt);
 	}
 
 	throttled(startedAt: number, retryAfterMs: number | undefined): void {

@@ -29,27 +29,18 @@
  *    the best estimate (rule 1 with B at its central estimate and the levels mid-range, over the
  *    best span within one window: across a pause the bucket overflows), within the bounds, and
  *    while no span measures R at half the rate refused, or the bounds' middle on a log scale if
- *    lower (a bisection: a limit has no scale; up from MIN_RATE while nothing is proven, if the
- *    run's share of extra requests cannot pay for the refusals that halving is expected to cost);
- *    paced from an empty bucket, and once Concur accepts a request after the pause (the rate may
- *    still be over R before), climbs to the upper bound over SEARCH_PAUSES pauses (at least
- *    SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it probes, by
- *    PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same share of the
- *    time whatever the pause.
- * 5. A cap C refuses only a request that reaches Concur with C others held there, a bucket whatever
- *    the count. Which of two requests close together arrived (or left) first is not known, so an
- *    accepted start counts those surely held (started a jitter before it, answered a jitter
- *    after), a refused one all that may have been: while every refusal may have found more than
- *    every accepted request surely did, the requests in flight stay under the fewest refused, and
- *    for a round trip every PROBE_PAUSES they may pass it by one more than a start's sure count
- *    leaves out (those started within the jitter before it). Only a refusal that rule 6 takes as
- *    a limit counts (the one that cuts, and its echoes): one at random would set a cap that the
- *    sure counts of accepted starts rarely disprove.
+ *    lower (a bisection: a limit has no scale); paced from an empty bucket, and once Concur
+ *    accepts a request after the pause (the rate may still be over R before), climbs to the upper
+ *    bound over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE
+ *    under the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds
+ *    it): both cost the same share of the time whatever the pause.
+ * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
+ *    count: while every refusal started with more in flight than every accepted request, the
+ *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
  * 6. Refusals at random (a gateway's 503, a stray 429) come whatever the rate: a refusal cuts only
- *    when the others exceed REFUSED_SHARE of the run's answers by more than chance, or the run's
- *    share of extra requests is spent (they add up over the run, so a limit that refuses a few
- *    percent after every cut still cuts), or their pauses since the last cut exceed PROBE_SHARE
- *    of the time: when refusing costs more than sending slower would.
+ *    when the others exceed REFUSED_SHARE of the run's answers (extra requests add up over the
+ *    run, so a limit that refuses a few percent after every cut still cuts) or their pauses since
+ *    the last cut PROBE_SHARE of the time: when refusing costs more than sending slower would.
  *    The run's first refusal may also be the bucket running dry, which the requests in flight
  *    with it tell within a round trip (refused too, or accepted); one started before they answer
  *    would be refused too, an extra request: so the sending waits for them, once a run.
@@ -70,9 +61,7 @@
  *    (1 − rate / midpoint) of the sending still to do (the requests left at the rate). While that
  *    is less than the refusal costs, the rate holds; a probe also holds once its refusal would not
  *    fit in REFUSED_SHARE of the run's requests (a search towards a far upper bound does not:
- *    stuck under R, the sending would lose more than the share). So once a refusal no longer fits,
- *    a search whose bounds are close enough that the midpoint is within the share of the proof
- *    restarts at the proof and holds there.
+ *    stuck under R, the sending would lose more than the share).
  * 9. Waking. The first request after a pause leaves later than the next (every waiting request
  *    wakes at once: through n8n-core after a 2 s pause its answer took 62–71 ms where the others'
  *    took 52–55), so a bucket of one refuses the second, a pause lost for a spacing. So with a
@@ -153,16 +142,12 @@ const REFUSED = 2;
 /** Answered with neither (an error, a gateway's page) or not at all: not known to hold a token. */
 const FAILED = 3;
 
-/**
- * One request start: when, at what rate, how many were in flight with it, what Concur answered
- * and when (Infinity until then).
- */
+/** One request start: when, at what rate, how many were in flight with it, what Concur answered. */
 interface Start {
 	at: number;
 	rate: number;
 	inFlight: number;
 	outcome: typeof PENDING | typeof ACCEPTED | typeof REFUSED | typeof FAILED;
-	answeredAt: number;
 }
 
 export class ThrottleControl {
@@ -335,7 +320,6 @@ export class ThrottleControl {
 			rate: this.rate,
 			inFlight: this.inFlight(now) + 1,
 			outcome: PENDING,
-			answeredAt: Infinity,
 		});
 	}
 
@@ -344,7 +328,7 @@ export class ThrottleControl {
 		this.throttlesInRow = 0;
 		this.releaseAlone(startedAt);
 		this.accepted++;
-		const index = this.settle(now, startedAt, ACCEPTED);
+		const index = this.settle(startedAt, ACCEPTED);
 		const latency = now - startedAt;
 		// The request that went alone also fetched the token: its time says nothing of the jitter.
 		if (this.settings.firstRequestAlone && this.accepted === 1) {
@@ -357,7 +341,7 @@ export class ThrottleControl {
 		if (startedAt >= this.flowFrom) this.flowed(startedAt);
 		this.maxLatencyMs = Math.max(this.maxLatencyMs, latency);
 		if (index >= 0)
-			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.heldWith(index, true));
+			this.maxAcceptedInFlight = Math.max(this.maxAcceptedInFlight, this.starts[index].inFlight);
 		this.grow(now);
 		if (this.limit < this.target && this.accepted === 1) {
 			// The first request went alone to fetch the token: the sending starts now.
@@ -395,9 +379,9 @@ export class ThrottleControl {
 	 * error, a gateway's page, no answer): it no longer holds the others back, neither the one that
 	 * went alone (rule 9) nor the echoes' wait (rule 6).
 	 */
-	failed(now: number, startedAt: number): void {
+	failed(startedAt: number): void {
 		this.releaseAlone(startedAt);
-		this.settle(now, startedAt, FAILED);
+		this.settle(startedAt, FAILED);
 	}
 
 	/** Rule 9: the request that went alone after a pause is answered, whatever it said. */
@@ -415,13 +399,15 @@ export class ThrottleControl {
 		// An echo started before the last cut, at another rate (or unpaced, in slow start).
 		if (this.jitterPaced() && startedAt > this.lastCutAt) this.pacedRefusals++;
 		this.releaseAlone(startedAt);
-		const index = this.settle(now, startedAt, REFUSED);
+		const index = this.settle(startedAt, REFUSED);
 		this.minLatencyMs = Math.min(this.minLatencyMs, now - startedAt);
 		this.recordLatency(now - startedAt);
 		this.jitterMs = Math.max(
 			MIN_JITTER_MS,
 			Math.max(...this.latencies) - Math.min(...this.latencies),
 		);
+		if (index >= 0)
+			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.starts[index].inFlight);
 		const echo = startedAt <= this.lastCutAt;
 		if (index >= 0) {
 			this.firstRefusal ??= index;
@@ -449,11 +435,7 @@ export class ThrottleControl {
 		this.pausedUntil = Math.max(this.pausedUntil, now + wait);
 		this.lastPauseMs = wait;
 		if (!echo) this.throttlesInRow++;
-		const limiting = echo || this.refusalsCostTooMuch(now, wait);
-		// Rule 5 after rule 6: only a refusal taken as a limit (the cut's, its echoes') bounds a cap.
-		if (limiting && index >= 0)
-			this.minRefusedInFlight = Math.min(this.minRefusedInFlight, this.heldWith(index, false));
-		if (!echo && limiting) this.cut(now, startedAt, wait, index);
+		if (!echo && this.refusalsCostTooMuch(now, wait)) this.cut(now, startedAt, wait, index);
 		else if (echo) {
 			// Until a request at the new rate is accepted, echoes refine it, down as well as up.
 			const before = this.rate;
@@ -467,20 +449,15 @@ export class ThrottleControl {
 
 	/**
 	 * Whether the refusals, this one aside (a refusal alone may come at random, rule 6), cost more
-	 * than sending slower would: more than REFUSED_SHARE of the run's answers by more than chance
-	 * (two standard deviations of a count of refusals at random at that share: early in a run a
-	 * few refusals at random are a large share), more than the run's share of extra requests
-	 * leaves, or pauses since the last cut more than PROBE_SHARE of the time.
+	 * than sending slower would: more than REFUSED_SHARE of the run's answers, or pauses since the
+	 * last cut more than PROBE_SHARE of the time.
 	 */
 	private refusalsCostTooMuch(now: number, waitMs: number): boolean {
 		const others = this.refused - 1;
 		const answered = this.refused + this.accepted;
-		const expected = REFUSED_SHARE * answered;
-		const chance = 2 * Math.sqrt(expected * (1 - REFUSED_SHARE));
 		const seconds = Math.max(now - this.cutAt, 1) / 1000;
 		return (
-			others > expected + chance ||
-			this.refusalsSpent() ||
+			others > REFUSED_SHARE * answered ||
 			(this.refusedSinceCut * waitMs) / 1000 > PROBE_SHARE * seconds
 		);
 	}
@@ -571,7 +548,8 @@ export class ThrottleControl {
 		const left = Math.max(0, this.requestsExpected - this.accepted);
 		// A climb reaches the upper bound, or a probe PROBE_SHARE past the rate.
 		const probe = this.upperBound <= this.rate * (1 + PROBE_SHARE);
-		if ((probe || this.holdsAtProof()) && this.refusalsSpent()) return false;
+		const share = (this.refused + 1) / (this.accepted + this.refused + left);
+		if (probe && share > REFUSED_SHARE) return false;
 		const top = Math.max(this.upperBound, this.rate * (1 + PROBE_SHARE));
 		const midpoint = (this.rate + top) / 2;
 		const saved = (left / this.rate) * (1 - this.rate / midpoint);
@@ -585,10 +563,6 @@ export class ThrottleControl {
 	 * burst of one, a refusal may come from the jitter under R (rule 7).
 	 */
 	private restart(): void {
-		if (this.holdsAtProof() && this.refusalsSpent()) {
-			this.rate = Math.max(MIN_RATE, this.lowerBound);
-			return;
-		}
 		const measured = this.measuresR() && this.estimate > 0;
 		const guess = measured ? this.restartRate() : Math.max(this.searchRate(), this.restartRate());
 		this.rate = Math.max(MIN_RATE, this.lowerBound, guess);
@@ -601,33 +575,7 @@ export class ThrottleControl {
 	 */
 	private searchRate(): number {
 		const middle = this.lowerBound > 0 ? Math.sqrt(this.lowerBound * this.upperBound) : Infinity;
-		// With R as likely anywhere down to the floor on a log scale, halving expects half the
-		// halvings down to it; a run that cannot afford them bisects the whole range instead.
-		const floor = Math.max(this.lowerBound, MIN_RATE);
-		if (Math.log2(this.halfRefused / floor) / 2 <= this.refusalsLeft())
-			return Math.min(this.halfRefused, middle);
-		const refused = Math.min(this.upperBound, 2 * this.halfRefused);
-		return Math.min(middle, Math.sqrt(floor * refused));
-	}
-
-	/** How many more refusals fit in REFUSED_SHARE of the run's requests (rule 6). */
-	private refusalsLeft(): number {
-		const requests = Math.max(this.accepted, this.requestsExpected) + this.refused;
-		return REFUSED_SHARE * requests - this.refused;
-	}
-
-	/** Whether one more refusal would take the run's extra requests past REFUSED_SHARE. */
-	private refusalsSpent(): boolean {
-		return this.refusalsLeft() < 1;
-	}
-
-	/**
-	 * Rule 8: whether holding at the proof loses less than REFUSED_SHARE of the sending, with R at
-	 * the bounds' midpoint: then a refusal past the run's share costs more than it saves.
-	 */
-	private holdsAtProof(): boolean {
-		const midpoint = (this.lowerBound + this.upperBound) / 2;
-		return this.lowerBound > 0 && 1 - this.lowerBound / midpoint <= REFUSED_SHARE;
+		return Math.min(this.halfRefused, middle);
 	}
 
 	/** Whether a refusal of paced starts means they passed R: with a burst to spare (rule 3). */
@@ -878,13 +826,9 @@ export class ThrottleControl {
 		if (this.minRefusedInFlight === Infinity) return this.limit;
 		if (this.maxAcceptedInFlight >= this.minRefusedInFlight) return this.settings.maxParallel;
 		const cap = Math.max(1, this.minRefusedInFlight - 1);
-		const roundTrip = Math.max(this.maxLatencyMs, 1);
-		if (now - this.lastCapProbeAt > PROBE_PAUSES * roundTrip) this.lastCapProbeAt = now;
-		if (now - this.lastCapProbeAt < roundTrip) {
-			// For a round trip; counted surely, a probe leaves out the requests that started within
-			// the jitter before it: at a steady flow, that share of a round trip's.
-			const unsure = Math.ceil((cap * this.jitterMs) / Math.max(this.minLatencyMs, 1));
-			return Math.min(this.settings.maxParallel, cap + 1 + unsure);
+		if (now - this.lastCapProbeAt > PROBE_PAUSES * Math.max(this.maxLatencyMs, 1)) {
+			this.lastCapProbeAt = now;
+			return Math.min(this.settings.maxParallel, cap + 1);
 		}
 		return Math.min(this.settings.maxParallel, cap);
 	}
@@ -892,29 +836,6 @@ export class ThrottleControl {
 	/** A request not answered after twice the slowest answer (or two seconds) is taken as lost. */
 	private lostAfterMs(): number {
 		return 2 * Math.max(this.maxLatencyMs, 1_000);
-	}
-
-	/**
-	 * Rule 5: the requests Concur held when the start at `index` reached it, this one included:
-	 * `surely` those accepted that started a jitter before it and were answered a jitter after it,
-	 * otherwise all those not refused that may have been there (started up to a jitter after it,
-	 * answered no sooner than a jitter before it). Which of two requests close together reached
-	 * Concur, or left it, first is not known: counted in flight at the start, a request that
-	 * started just before but arrived after, or an answer on its way back, made an accepted start
-	 * look like one over the cap.
-	 */
-	private heldWith(index: number, surely: boolean): number {
-		const { at } = this.starts[index];
-		const slack = surely ? -this.jitterMs : this.jitterMs;
-		const horizon = at - this.lostAfterMs();
-		let count = 1;
-		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= horizon; i--) {
-			const other = this.starts[i];
-			if (i === index || other.outcome === REFUSED || (surely && other.outcome !== ACCEPTED))
-				continue;
-			if (other.at < at + slack && other.answeredAt > at - slack) count++;
-		}
-		return count;
 	}
 
 	/** Requests started and not answered yet (not lost). */
@@ -950,7 +871,7 @@ export class ThrottleControl {
 	 * requests that started together, the accepted ones are taken to be those that started with
 	 * fewer in flight (which one Concur saw first is not known; a cap would refuse the last).
 	 */
-	private settle(now: number, startedAt: number, outcome: Start['outcome']): number {
+	private settle(startedAt: number, outcome: Start['outcome']): number {
 		let found = -1;
 		for (let i = this.starts.length - 1; i >= 0 && this.starts[i].at >= startedAt; i--) {
 			const start = this.starts[i];
@@ -962,10 +883,7 @@ export class ThrottleControl {
 					: start.inFlight > this.starts[found].inFlight);
 			if (better) found = i;
 		}
-		if (found >= 0) {
-			this.starts[found].outcome = outcome;
-			this.starts[found].answeredAt = now;
-		}
+		if (found >= 0) this.starts[found].outcome = outcome;
 		return found;
 	}
 }
