@@ -91,7 +91,6 @@ const OFF_GRID = [
 	bucketCell(25, 30, 2),
 ].map((cell) => ({ ...cell, offGrid: true }));
 
-/** The everyday subset: the full grid's worst cells on the final code (B 1 with long pauses), and others. */
 /**
  * The issue's mixed faults: a fifth of the answers faults at random, 6 % of them refusals (a 429
  * with Retry-After: 0, a gateway's 503 page), the rest 5xx that Concur did not act on, retried as
@@ -124,6 +123,7 @@ function sequentialRates(rules) {
 	});
 }
 
+/** The everyday subset: the full grid's worst cells on the final code (B 1 with long pauses), and others. */
 const QUICK = [
 	bucketCell(100, 1, 2),
 	bucketCell(15, 10, 2),

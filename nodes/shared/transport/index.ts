@@ -205,7 +205,7 @@ export class ConcurClient {
 					{ correlationId, attempts: attempt, context },
 				);
 			} finally {
-				// Whatever else came back (an error, a renewal), the request no longer holds others back.
+				// Anything else (an error, a renewal): the request no longer holds others back.
 				if (!settled) this.scheduler.failed(sentAt);
 			}
 			if (!isRetried(verdict, retry) || attempt >= retry.maxAttempts) throw failure;
