@@ -17,7 +17,9 @@
  *    above B: so a request not answered yet counts as accepted, and the time at its least), and
  *    counted as the answers came, a central one for rule 4 (which the pacing's burst stays a
  *    token under: a burst past B is refused at any rate). And in any span of it the bucket gave
- *    at most B and its refill: with R's upper bound, a floor of B for rule 3.
+ *    at most B and its refill: with R's upper bound, a floor of B for rule 3. A later window
+ *    that starts full (its pause refilled B at R's lower bound) caps both: B is at most what it
+ *    accepted before its first refusal (the first window's unpaced starts may come spaced).
  * 3. Upper bound. A refused start left under a token. Since the bucket was last full (at least
  *    B's floor, rule 2) the requests accepted, less that floor, plus one, over the time less the
  *    jitter, are more than R; since a refused one, if it was not full since, one more than the
@@ -204,6 +206,9 @@ export class ThrottleControl {
 	private burstHigh = 1;
 	private burstCentral = 1;
 	private pacingBurst = 1;
+	/** B at most, as later windows from a full bucket showed it (rule 2): for each estimate. */
+	private burstHighAtMost = Infinity;
+	private burstCentralAtMost = Infinity;
 	/** The pacing bucket: its tokens at `creditAt`; a start takes one. */
 	private credit = 0;
 	private creditAt = 0;
@@ -411,12 +416,14 @@ export class ThrottleControl {
 		const echo = startedAt <= this.lastCutAt;
 		if (index >= 0) {
 			this.firstRefusal ??= index;
+			this.boundBurstByWindow(index);
 			this.tightenUpperBound(index);
 			this.burstHigh = this.burstEstimate(this.lowerBound, true);
 			const proof = this.lowerBoundAt(index);
 			this.lowerBound = Math.max(this.lowerBound, proof.bound);
 			this.burstHigh = this.burstEstimate(this.lowerBound, true);
 			this.burstCentral = this.burstEstimate(this.lowerBound, false);
+			this.dropPacedBurstBelowB();
 			// A span across a pause measures the pause as much as R (the bucket overflows in it).
 			const from = echo ? this.echoWindowFrom : this.windowFrom;
 			const span = this.measuresR() ? this.lowerBoundAt(index, from) : proof;
@@ -788,6 +795,48 @@ export class ThrottleControl {
 	 * otherwise the answers and starts as they came, an estimate that may fall under B (the
 	 * pacing's, rule 4: a burst past B is refused at any rate).
 	 */
+	/**
+	 * Rule 2 in a later window: one that starts on a full bucket (its pause refilled B's upper
+	 * estimate at R's lower bound, after the last request before it reached Concur) left the
+	 * refused start under a token after the requests accepted before it, so B is at most them.
+	 * It corrects a first window that overstated B: a sender's own work between unpaced starts
+	 * spaces them like pacing (inside n8n by 4-5 ms, the time a bucket of one refills at 250/s).
+	 * Each counts the starts not refused (one not answered yet may be accepted): as an upper bound
+	 * those that may have reached Concur first (up to the jitter after it), as the central one
+	 * those that started before it.
+	 */
+	private boundBurstByWindow(index: number): void {
+		const refusedAt = this.starts[index].at;
+		if (this.windowFrom === 0 || refusedAt < this.windowFrom) return;
+		let first = index;
+		while (first > 0 && this.starts[first - 1].at >= this.windowFrom) first--;
+		if (first === 0) return;
+		const lastArrival = this.starts[first - 1].at + this.maxLatencyMs;
+		if ((this.lowerBound * (this.starts[first].at - lastArrival)) / 1000 < this.burstHigh) return;
+		let high = 0;
+		let central = 0;
+		for (let i = first; i < this.starts.length; i++) {
+			if (this.starts[i].at > refusedAt + this.jitterMs) break;
+			if (i === index || this.starts[i].outcome === REFUSED) continue;
+			high++;
+			if (i < index) central++;
+		}
+		this.burstHighAtMost = Math.min(this.burstHighAtMost, Math.max(1, high));
+		this.burstCentralAtMost = Math.min(this.burstCentralAtMost, Math.max(1, central));
+	}
+
+	/**
+	 * The pacing's burst, once a later window shows B under it (rule 2): a pacing that bursts past
+	 * B is refused at any rate, so the upper bounds its refusals set (rule 3) are void, and the
+	 * search for R resumes without them.
+	 */
+	private dropPacedBurstBelowB(): void {
+		const paced = Math.min(MAX_PACED_BURST, Math.max(1, this.burstCentralAtMost - 1));
+		if (paced >= this.pacingBurst) return;
+		this.pacingBurst = paced;
+		this.upperBound = Infinity;
+	}
+
 	private burstEstimate(rate: number, upper: boolean): number {
 		const end = this.firstRefusal!;
 		const refusedAt = this.starts[end].at;
@@ -806,7 +855,8 @@ export class ThrottleControl {
 			const seconds = Math.max(0, refusedAt - at - (upper ? this.jitterMs : 0)) / 1000;
 			best = Math.max(best, accepted - rate * seconds);
 		}
-		return Math.max(1, Math.ceil(best));
+		const atMost = upper ? this.burstHighAtMost : this.burstCentralAtMost;
+		return Math.min(Math.max(1, Math.ceil(best)), atMost);
 	}
 
 	/** The rate slow start sent at over the last round trip before the refused start. */

@@ -348,6 +348,34 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		}
 	});
 
+	test('rule 2: a later window from a full bucket caps B, and the pacing bursts under it', () => {
+		// B 1, but the first window's unpaced starts were 5 ms apart (a sender's own work), as a
+		// bucket of one at 250/s refills: B looked like 9, and the pacing bursts two after a pause.
+		// The second of a pair after a full second's pause is refused: B is one. The pacing
+		// bursts no more, and the upper bound its pairs' refusals set (rule 3) is dropped.
+		const control = auto();
+		for (let i = 0; i < 9; i++) {
+			control.started(i * 5);
+			control.succeeded(i * 5 + 50, i * 5);
+		}
+		control.started(45);
+		control.throttled(95, 45, 1_000);
+		const sent = sendPaced(control, control.pausedUntil, control.pausedUntil + 200);
+		control.started(sent + 10);
+		control.throttled(sent + 60, sent + 10, 1_000);
+		const pairAt = control.pausedUntil;
+		expect(control.delayBeforeStart(pairAt)).toBe(0);
+		control.started(pairAt);
+		expect(control.delayBeforeStart(pairAt)).toBe(0);
+		control.started(pairAt);
+		control.succeeded(pairAt + 50, pairAt);
+		control.throttled(pairAt + 51, pairAt, 1_000);
+		expect(control.upperBound).toBe(Infinity);
+		const restart = control.pausedUntil;
+		control.started(restart);
+		expect(control.delayBeforeStart(restart)).toBeGreaterThan(0);
+	});
+
 	test('rule 4: a cut restarts just under what its window measured, not at half the rate refused', () => {
 		// A bucket of R 15/s and B 10, answers 50 ms after their start. The first window spends the
 		// burst unpaced; after its pause the rate (half of slow start's) is far over R, so the burst
