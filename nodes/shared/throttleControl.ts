@@ -31,11 +31,13 @@
  *    the best estimate (rule 1 with B at its central estimate and the levels mid-range, over the
  *    best span within one window: across a pause the bucket overflows), within the bounds, and
  *    while no span measures R at half the rate refused, or the bounds' middle on a log scale if
- *    lower (a bisection: a limit has no scale); paced from an empty bucket, and once Concur
- *    accepts a request after the pause (the rate may still be over R before), climbs to the upper
- *    bound over SEARCH_PAUSES pauses (at least SEARCH_SECONDS); once the rate is PROBE_SHARE
- *    under the upper bound it probes, by PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds
- *    it): both cost the same share of the time whatever the pause.
+ *    lower (a bisection: a limit has no scale; up from MIN_RATE while nothing is proven, if the
+ *    run's share of extra requests cannot pay for the refusals that halving is expected to cost);
+ *    paced from an empty bucket, and once Concur accepts a request after the pause (the rate may
+ *    still be over R before), climbs to the upper bound over SEARCH_PAUSES pauses (at least
+ *    SEARCH_SECONDS); once the rate is PROBE_SHARE under the upper bound it probes, by
+ *    PROBE_SHARE per PROBE_PAUSES pauses (until rule 8 holds it): both cost the same share of the
+ *    time whatever the pause.
  * 5. A cap C refuses only a request that starts with more than C in flight, a bucket whatever the
  *    count: while every refusal started with more in flight than every accepted request, the
  *    requests in flight stay under the fewest refused, one more every PROBE_PAUSES round trips.
@@ -555,8 +557,7 @@ export class ThrottleControl {
 		const left = Math.max(0, this.requestsExpected - this.accepted);
 		// A climb reaches the upper bound, or a probe PROBE_SHARE past the rate.
 		const probe = this.upperBound <= this.rate * (1 + PROBE_SHARE);
-		const share = (this.refused + 1) / (this.accepted + this.refused + left);
-		if (probe && share > REFUSED_SHARE) return false;
+		if (probe && this.refusalsLeft() < 1) return false;
 		const top = Math.max(this.upperBound, this.rate * (1 + PROBE_SHARE));
 		const midpoint = (this.rate + top) / 2;
 		const saved = (left / this.rate) * (1 - this.rate / midpoint);
@@ -582,7 +583,19 @@ export class ThrottleControl {
 	 */
 	private searchRate(): number {
 		const middle = this.lowerBound > 0 ? Math.sqrt(this.lowerBound * this.upperBound) : Infinity;
-		return Math.min(this.halfRefused, middle);
+		// With R as likely anywhere down to the floor on a log scale, halving expects half the
+		// halvings down to it; a run that cannot afford them bisects the whole range instead.
+		const floor = Math.max(this.lowerBound, MIN_RATE);
+		if (Math.log2(this.halfRefused / floor) / 2 <= this.refusalsLeft())
+			return Math.min(this.halfRefused, middle);
+		const refused = Math.min(this.upperBound, 2 * this.halfRefused);
+		return Math.min(middle, Math.sqrt(floor * refused));
+	}
+
+	/** How many more refusals fit in REFUSED_SHARE of the run's requests (rule 6). */
+	private refusalsLeft(): number {
+		const requests = Math.max(this.accepted, this.requestsExpected) + this.refused;
+		return REFUSED_SHARE * requests - this.refused;
 	}
 
 	/** Whether a refusal of paced starts means they passed R: with a burst to spare (rule 3). */

@@ -490,6 +490,21 @@ describe('the send rate, from the bounds a token bucket allows', () => {
 		expect(control.rate).toBeLessThan(control.upperBound / 3);
 	});
 
+	test('rule 4: a run whose share of extra requests cannot pay for halving bisects the range up from MIN_RATE', () => {
+		// The first window: one request accepted, two refused with it, nothing proven. Slow start
+		// sent at 60/s; halving from there expects three refusals or more on the way down to R.
+		// 8 % of 5,000 requests pays for them, of 50 it does not: that run restarts at the middle,
+		// on a log scale, of MIN_RATE (one request every five seconds) and the rate refused.
+		const restart = (requests) => {
+			const control = auto();
+			control.expect(requests);
+			windowWithEchoes(control, 1, 2);
+			return control.rate;
+		};
+		expect(restart(5_000)).toBeCloseTo(30, 6);
+		expect(restart(50)).toBeCloseTo(Math.sqrt(0.2 * 60), 6);
+	});
+
 	test("rule 7: with a burst of one, the pacing adds the margin that the answers' jitter and the pause call for", () => {
 		// One answer in four comes 30 ms later than the others: a margin of 30 ms costs less than
 		// a 2 s pause a quarter of the time.
