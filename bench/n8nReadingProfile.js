@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
+const { N8N_VERSION } = require('../rig/n8nRuntime');
 
 const PACK = 'n8n-nodes-sap-concur';
 /** The packages of n8n that a node calls into (getNodeParameter and the expression engine). */
@@ -70,7 +71,7 @@ function readingSplit(profile) {
 
 function main() {
 	console.log(
-		'\nConcur Notify → Send, 1000 items inside n8n 2.41.1: the reading, from a CPU profile of `n8n execute` (sampled every ms)',
+		`\nConcur Notify → Send, 1000 items inside n8n ${N8N_VERSION}: the reading, from a CPU profile of \`n8n execute\` (sampled every ms)`,
 	);
 	console.log(
 		"| n8n's expression engine | reading | n8n: getNodeParameter, expressions | the pack's own work | before the first delivery (the bench's row) |",

@@ -799,16 +799,6 @@ export class ThrottleControl {
 	}
 
 	/**
-	 * B from the first window, which started on a full bucket (rule 2), with R at least `rate`: the
-	 * refused start left under a token, so B is less than the largest excess of requests accepted
-	 * over R × the time left plus one, and whole: at most the excess rounded up. As an `upper`
-	 * bound (rule 1's proofs) it counts what may have been accepted before the refused start
-	 * arrived (a request not answered yet, one started within the jitter after it) over the least
-	 * time the arrivals can have been apart (the token's request reached Concur by its answer);
-	 * otherwise the answers and starts as they came, an estimate that may fall under B (the
-	 * pacing's, rule 4: a burst past B is refused at any rate).
-	 */
-	/**
 	 * Rule 2 in a later window: one that starts on a full bucket (its pause refilled B's upper
 	 * estimate at R's lower bound, after the last request before it reached Concur) left the
 	 * refused start under a token after the requests accepted before it, so B is at most them.
@@ -850,6 +840,16 @@ export class ThrottleControl {
 		this.upperBound = Infinity;
 	}
 
+	/**
+	 * B from the first window, which started on a full bucket (rule 2), with R at least `rate`: the
+	 * refused start left under a token, so B is less than the largest excess of requests accepted
+	 * over R × the time left plus one, and whole: at most the excess rounded up. As an `upper`
+	 * bound (rule 1's proofs) it counts what may have been accepted before the refused start
+	 * arrived (a request not answered yet, one started within the jitter after it) over the least
+	 * time the arrivals can have been apart (the token's request reached Concur by its answer);
+	 * otherwise the answers and starts as they came, an estimate that may fall under B (the
+	 * pacing's, rule 4: a burst past B is refused at any rate).
+	 */
 	private burstEstimate(rate: number, upper: boolean): number {
 		const end = this.firstRefusal!;
 		const refusedAt = this.starts[end].at;
