@@ -811,9 +811,11 @@ export class ThrottleControl {
 	private boundBurstByWindow(index: number): void {
 		const refusedAt = this.starts[index].at;
 		if (this.windowFrom === 0 || refusedAt < this.windowFrom) return;
+		// A window longer than MAX_SCAN bounds B by thousands, under no estimate: not looked for.
+		const earliest = Math.max(0, index - MAX_SCAN);
 		let first = index;
-		while (first > 0 && this.starts[first - 1].at >= this.windowFrom) first--;
-		if (first === 0) return;
+		while (first > earliest && this.starts[first - 1].at >= this.windowFrom) first--;
+		if (first === 0 || this.starts[first - 1].at >= this.windowFrom) return;
 		const lastArrival = this.starts[first - 1].at + this.maxLatencyMs;
 		if ((this.lowerBound * (this.starts[first].at - lastArrival)) / 1000 < this.burstHigh) return;
 		let high = 0;
