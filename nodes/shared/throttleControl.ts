@@ -59,9 +59,6 @@
  *    costs (the pause for every sender, and the refused request's spacing). The share of samples
  *    over m overstates that chance (an answer's time varies on its way back too), so it is
  *    scaled by how often Concur refused the paced starts against how often the shares predicted.
- *    A next difference passes the k-th largest of n samples with chance k / (n + 1) (so the
- *    largest seen is no sure margin), and none passes the spread of answer times; the refusals a
- *    margin expects over the requests left stay within those the run may still make (rule 6).
  * 8. Hold. R does not change within a run, and a climb ends in a refusal that costs its pause and
  *    the refused request's spacing. With R anywhere between the rate and where the climb goes
  *    (the upper bound, or a probe's step), a climb is expected to save the share
@@ -627,33 +624,24 @@ export class ThrottleControl {
 	 * time also varies on its way back, which cannot make a request arrive early, so the share of
 	 * answer-time differences over the margin overstates that chance: it is scaled by the refusals
 	 * Concur made of the paced starts over those the shares predicted (never up: refusals beyond
-	 * them come from the rate, rules 3 and 8). A next difference exceeds the k-th largest of n
-	 * samples with chance k / (n + 1), and none exceeds the spread of answer times (the jitter the
-	 * bounds allow for). The refusals expected over the requests left stay within those the run
-	 * may still make (rule 6): a refusal is an extra request, whatever it costs in time.
+	 * them come from the rate, rules 3 and 8).
 	 */
 	private updateMargin(): void {
 		this.marginMs = 0;
 		this.shareOverMargin = 0;
 		if (!this.jitterPaced()) return;
 		const gaps = this.answerGaps.filter((gap) => gap > 0).sort((a, b) => a - b);
-		const count = this.answerGaps.length + 1;
+		const count = Math.max(this.answerGaps.length, 1);
 		// One refusal on each side to begin with: the answer times hold until the starts outweigh them.
 		const seen = Math.min(1, (this.pacedRefusals + 1) / (this.predictedRefusals + 1));
 		const refusalMs = seen * (this.lastPauseMs + 1000 / this.rate);
-		const left = Math.max(1, this.requestsExpected - this.accepted);
-		const affordable = Number.isFinite(left) ? Math.max(0, this.refusalsLeft()) / left : 1;
-		const margins = [
-			{ margin: 0, share: (gaps.length + 1) / count },
-			...gaps.map((margin, i) => ({ margin, share: (gaps.length - i) / count })),
-			{ margin: Math.max(this.jitterMs, gaps[gaps.length - 1] ?? 0), share: 0 },
-		];
-		let best = margins[margins.length - 1];
-		for (const option of margins) {
-			const cost = option.margin + option.share * refusalMs;
-			const fits = seen * option.share <= affordable;
-			if (fits && cost < best.margin + best.share * refusalMs) best = option;
-		}
+		const share = gaps.length / count;
+		let best = { margin: 0, share, cost: share * refusalMs };
+		gaps.forEach((margin, i) => {
+			const over = (gaps.length - 1 - i) / count;
+			const cost = margin + over * refusalMs;
+			if (cost < best.cost) best = { margin, share: over, cost };
+		});
 		this.marginMs = best.margin;
 		this.shareOverMargin = best.share;
 	}
