@@ -241,9 +241,9 @@ function summarize(results) {
 		console.log(
 			`against the jitter baseline (B 1: a sender that knew R, at the best fixed margin for this run's delays): worst ${ofBaseline[0].name}, ${ofBaseline[0].ofBaseline.toFixed(2)}; median ${ofBaseline[Math.floor((ofBaseline.length - 1) / 2)].ofBaseline.toFixed(2)}`,
 		);
-		// What the run's delays leave within reach: the baseline's own efficiency bounds any sender
-		// that cannot foresee them, while one pair's delays tell nothing of the next (a stall does:
-		// rule 10 gains on it, by a few percent).
+		// What the run's delays leave within reach: the baseline's own efficiency bounds a sender
+		// that cannot foresee them while one pair's delays tell nothing of the next. A stall does,
+		// and rule 10 gains on it (how much, per grid: docs/benchmarks.md).
 		const baselineUnder = (share) => rated.filter((r) => r.best / r.baseline < share).length;
 		console.log(
 			`the jitter baseline's own efficiency (best / baseline) is under 0.85 in ${baselineUnder(0.85)} of ${rated.length} cells, under 0.9 in ${baselineUnder(0.9)}`,
